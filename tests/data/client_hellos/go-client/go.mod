@@ -1,0 +1,3 @@
+module snigate/tests/data/client_hellos/go-client
+
+go 1.24
