@@ -1,0 +1,3 @@
+module snigate.bench/goproxy
+
+go 1.19
