@@ -1,0 +1,97 @@
+#include "control/admin_server.h"
+
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <boost/asio/write.hpp>
+#include <memory>
+
+namespace snigate::control {
+namespace {
+
+using boost::asio::ip::tcp;
+
+constexpr std::size_t kMaxRequestBytes = 8192;
+constexpr auto kRequestTimeout = std::chrono::seconds(5);
+
+std::string http_response(int status, std::string_view reason, std::string_view content_type, std::string_view body) {
+  return "HTTP/1.0 " + std::to_string(status) + " " + std::string(reason) + "\r\nContent-Type: " +
+         std::string(content_type) + "\r\nContent-Length: " + std::to_string(body.size()) +
+         "\r\nConnection: close\r\n\r\n" + std::string(body);
+}
+
+class AdminSession : public std::enable_shared_from_this<AdminSession> {
+ public:
+  AdminSession(tcp::socket socket, const AdminServer& server)
+      : socket_(std::move(socket)), deadline_(socket_.get_executor()), request_(kMaxRequestBytes), server_(server) {}
+
+  void start() {
+    deadline_.expires_after(kRequestTimeout);
+    deadline_.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
+      if (!error) self->socket_.close();
+    });
+    boost::asio::async_read_until(socket_, request_, "\r\n\r\n",
+                                  [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
+                                    if (error) {
+                                      self->deadline_.cancel();
+                                      return;
+                                    }
+                                    self->answer();
+                                  });
+  }
+
+ private:
+  void answer() {
+    std::istream stream(&request_);
+    std::string method, target;
+    stream >> method >> target;
+    response_ = server_.respond(method, target);
+    boost::asio::async_write(socket_, boost::asio::buffer(response_),
+                             [self = shared_from_this()](const boost::system::error_code&, std::size_t) {
+                               boost::system::error_code ignored;
+                               self->socket_.shutdown(tcp::socket::shutdown_both, ignored);
+                               self->socket_.close(ignored);
+                               self->deadline_.cancel();
+                             });
+  }
+
+  tcp::socket socket_;
+  boost::asio::steady_timer deadline_;
+  boost::asio::streambuf request_;
+  std::string response_;
+  const AdminServer& server_;
+};
+
+}  // namespace
+
+AdminServer::AdminServer(boost::asio::io_context& io, const tcp::endpoint& endpoint, Handlers handlers)
+    : acceptor_(io, endpoint), handlers_(std::move(handlers)) {}
+
+void AdminServer::start() { accept(); }
+
+void AdminServer::close() {
+  boost::system::error_code ignored;
+  acceptor_.close(ignored);
+}
+
+void AdminServer::accept() {
+  acceptor_.async_accept([this](const boost::system::error_code& error, tcp::socket socket) {
+    if (error == boost::asio::error::operation_aborted || !acceptor_.is_open()) return;
+    if (!error) std::make_shared<AdminSession>(std::move(socket), *this)->start();
+    accept();
+  });
+}
+
+std::string AdminServer::respond(std::string_view method, std::string_view target) const {
+  if (method != "GET" && method != "HEAD") return http_response(405, "Method Not Allowed", "text/plain", "GET only\n");
+  target = target.substr(0, target.find('?'));
+  if (target == "/metrics") return http_response(200, "OK", "text/plain; version=0.0.4", handlers_.metrics());
+  if (target == "/healthz") return http_response(200, "OK", "text/plain", "ok\n");
+  if (target == "/readyz") {
+    return handlers_.ready() ? http_response(200, "OK", "text/plain", "ready\n")
+                             : http_response(503, "Service Unavailable", "text/plain", "not ready\n");
+  }
+  return http_response(404, "Not Found", "text/plain", "not found\n");
+}
+
+}  // namespace snigate::control

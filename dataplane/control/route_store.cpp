@@ -1,0 +1,40 @@
+#include "control/route_store.h"
+
+namespace snigate::control {
+
+std::optional<std::string> RouteStore::apply(snapshot::Snapshot snapshot, Ordering ordering) {
+  std::lock_guard lock(apply_mutex_);
+  auto started = std::chrono::steady_clock::now();
+  if (auto old = current(); old && ordering == Ordering::strict) {
+    const auto& current_snapshot = old->snapshot();
+    bool stale = snapshot.generation < current_snapshot.generation ||
+                 (snapshot.generation == current_snapshot.generation && snapshot != current_snapshot);
+    if (stale) {
+      ++stats_.rejected;
+      return "generation " + std::to_string(snapshot.generation) + " is not newer than the current generation " +
+             std::to_string(current_snapshot.generation);
+    }
+  }
+  std::size_t routes = snapshot.routes.size();
+  std::uint64_t generation = snapshot.generation;
+  table_.store(std::make_shared<const routing::RouteTable>(std::move(snapshot), workers_), std::memory_order_release);
+  stats_.generation = generation;
+  stats_.routes = routes;
+  ++stats_.applied;
+  stats_.last_apply_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  stats_.last_applied_at = std::chrono::system_clock::now();
+  stats_.ready = true;
+  return std::nullopt;
+}
+
+void RouteStore::count_rejection() {
+  std::lock_guard lock(apply_mutex_);
+  ++stats_.rejected;
+}
+
+ApplyStats RouteStore::stats() const {
+  std::lock_guard lock(apply_mutex_);
+  return stats_;
+}
+
+}  // namespace snigate::control

@@ -1,0 +1,50 @@
+// Wires the dataplane together: workers, the route store and its two feeds (routes file and
+// control socket), the admin endpoint, and the signal-driven drain.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "control/admin_server.h"
+#include "control/route_store.h"
+#include "control/snapshot_server.h"
+#include "options.h"
+#include "proxy/connection_limit.h"
+#include "proxy/worker.h"
+
+namespace snigate {
+
+class Dataplane {
+ public:
+  // Loads the routes file and binds every socket; throws with the reason when one fails.
+  explicit Dataplane(Options options);
+  ~Dataplane();
+
+  // Serves until SIGTERM/SIGINT and the drain that follows; returns the exit status.
+  int run();
+
+ private:
+  void reload_routes_file();
+  void wait_for_signal();
+  void begin_drain();
+  void poll_drain(std::chrono::steady_clock::time_point deadline);
+  void shut_down();
+  std::string scrape_metrics();
+
+  Options options_;
+  boost::asio::io_context io_;  // the control thread: signals, admin and control socket
+  control::RouteStore routes_;
+  proxy::ConnectionLimit limit_;
+  std::vector<std::unique_ptr<proxy::Worker>> workers_;
+  std::unique_ptr<control::AdminServer> admin_;
+  std::unique_ptr<control::SnapshotServer> snapshot_server_;
+  boost::asio::signal_set signals_;
+  boost::asio::steady_timer drain_timer_;
+  bool draining_ = false;
+};
+
+}  // namespace snigate

@@ -1,0 +1,61 @@
+// snigate-dataplane: see --help, README.md and docs/dataplane.md.
+#include <sys/resource.h>
+
+#include <csignal>
+#include <iostream>
+
+#include "dataplane.h"
+#include "log/log.h"
+#include "options.h"
+
+#ifndef SNIGATE_VERSION
+#define SNIGATE_VERSION "dev"
+#endif
+
+namespace {
+
+// Each proxied connection needs many descriptors: take all the kernel allows us.
+rlim_t raise_open_file_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return 1024;
+  limit.rlim_cur = limit.rlim_max;
+  ::setrlimit(RLIMIT_NOFILE, &limit);
+  ::getrlimit(RLIMIT_NOFILE, &limit);
+  return limit.rlim_cur;
+}
+
+}  // namespace
+
+int main(int argc, char* argv[]) {
+  snigate::Options options;
+  try {
+    options = snigate::parse_options(argc, argv);
+  } catch (const std::exception& error) {
+    std::cerr << "snigate-dataplane: " << error.what() << "\n";
+    return 2;
+  }
+  if (options.help) {
+    std::cout << snigate::usage();
+    return 0;
+  }
+  if (options.version) {
+    std::cout << "snigate-dataplane " << SNIGATE_VERSION << "\n";
+    return 0;
+  }
+  snigate::log::set_level(options.log_level);
+  // A peer that closes while we splice to it must surface as EPIPE, not kill the process.
+  std::signal(SIGPIPE, SIG_IGN);
+  rlim_t open_files = raise_open_file_limit();
+  if (options.max_connections == 0) {
+    constexpr rlim_t kReservedDescriptors = 64;
+    options.max_connections = open_files > kReservedDescriptors * 2 ? (open_files - kReservedDescriptors) / 3 : 16;
+  }
+  try {
+    snigate::Dataplane dataplane(std::move(options));
+    return dataplane.run();
+  } catch (const std::exception& error) {
+    snigate::log::write(snigate::log::Level::error, "dataplane failed to start", {{"error", error.what()}});
+    std::cerr << "snigate-dataplane: " << error.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,93 @@
+#include "metrics/prometheus_text.h"
+
+#include <charconv>
+#include <sstream>
+
+namespace snigate::metrics {
+namespace {
+
+std::string escape_label(std::string_view value) {
+  std::string escaped;
+  for (char c : value) {
+    if (c == '\\' || c == '"') escaped += '\\';
+    if (c == '\n') {
+      escaped += "\\n";
+      continue;
+    }
+    escaped += c;
+  }
+  return escaped;
+}
+
+void header(std::ostringstream& out, std::string_view name, std::string_view type, std::string_view help) {
+  out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
+}
+
+template <typename Value>
+void single(std::ostringstream& out, std::string_view name, std::string_view type, std::string_view help,
+            Value value) {
+  header(out, name, type, help);
+  // Shortest exact form: the stream's default 6 digits would round a Unix timestamp to 1.79586e+09.
+  char text[64];
+  auto end = std::to_chars(text, text + sizeof text, value).ptr;
+  out << name << ' ' << std::string_view(text, static_cast<std::size_t>(end - text)) << '\n';
+}
+
+}  // namespace
+
+std::string render_prometheus(const WorkerMetrics& total, const control::ApplyStats& snapshot,
+                              const ProcessState& process) {
+  std::ostringstream out;
+  header(out, "snigate_connections_total", "counter", "Finished client connections by route and outcome.");
+  for (const auto& [route, counters] : total.routes) {
+    for (std::size_t i = 0; i < kOutcomeCount; ++i) {
+      if (counters.connections[i] == 0) continue;
+      out << "snigate_connections_total{route=\"" << escape_label(route) << "\",outcome=\""
+          << to_string(static_cast<Outcome>(i)) << "\"} " << counters.connections[i] << '\n';
+    }
+  }
+  header(out, "snigate_bytes_total", "counter", "Bytes proxied by route and direction.");
+  for (const auto& [route, counters] : total.routes) {
+    if (route == kUnroutedLabel) continue;
+    out << "snigate_bytes_total{route=\"" << escape_label(route) << "\",direction=\"from_client\"} "
+        << counters.bytes_from_client << '\n';
+    out << "snigate_bytes_total{route=\"" << escape_label(route) << "\",direction=\"to_client\"} "
+        << counters.bytes_to_client << '\n';
+  }
+  header(out, "snigate_backend_connect_failures_total", "counter",
+         "Failed backend connection attempts (refused or timed out) by route.");
+  for (const auto& [route, counters] : total.routes) {
+    if (route == kUnroutedLabel) continue;
+    out << "snigate_backend_connect_failures_total{route=\"" << escape_label(route) << "\"} "
+        << counters.connect_failures << '\n';
+  }
+  header(out, "snigate_client_hello_errors_total", "counter", "Connections closed before routing, by reason.");
+  for (std::size_t i = 0; i < kHelloErrorCount; ++i) {
+    out << "snigate_client_hello_errors_total{reason=\"" << hello_error_name(i) << "\"} " << total.hello_errors[i]
+        << '\n';
+  }
+  single(out, "snigate_active_connections", "gauge", "Open client connections.", total.active);
+  single(out, "snigate_accepted_connections_total", "counter", "Accepted client connections.", total.accepted);
+  single(out, "snigate_rejected_over_capacity_total", "counter",
+         "Connections closed at once because --max-connections was reached.", total.rejected_over_capacity);
+  single(out, "snigate_accept_pauses_total", "counter",
+         "Times accepting paused because the process ran out of descriptors or memory.", total.accept_pauses);
+  single(out, "snigate_idle_pipes", "gauge", "Pipes kept in the workers' pools for splice.", total.pipes_idle);
+  single(out, "snigate_snapshot_generation", "gauge", "Generation of the route snapshot in use.", snapshot.generation);
+  single(out, "snigate_snapshot_routes", "gauge", "Routes in the snapshot in use.", snapshot.routes);
+  single(out, "snigate_snapshots_applied_total", "counter", "Snapshots accepted and swapped in.", snapshot.applied);
+  single(out, "snigate_snapshots_rejected_total", "counter", "Snapshots refused; the old routes kept serving.",
+         snapshot.rejected);
+  single(out, "snigate_snapshot_apply_seconds", "gauge", "Time to build and swap in the last accepted snapshot.",
+         snapshot.last_apply_seconds);
+  single(out, "snigate_snapshot_last_applied_timestamp_seconds", "gauge",
+         "Unix time the last snapshot was applied (0: never).",
+         snapshot.ready ? std::chrono::duration<double>(snapshot.last_applied_at.time_since_epoch()).count() : 0.0);
+  single(out, "snigate_workers", "gauge", "Worker threads.", process.workers);
+  single(out, "snigate_workers_reporting", "gauge", "Workers whose counters are in this scrape.",
+         process.workers_reporting);
+  single(out, "snigate_draining", "gauge", "1 while shutting down and draining connections.", process.draining ? 1 : 0);
+  return out.str();
+}
+
+}  // namespace snigate::metrics

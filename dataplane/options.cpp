@@ -1,0 +1,160 @@
+#include "options.h"
+
+#include <charconv>
+#include <stdexcept>
+#include <thread>
+
+namespace snigate {
+namespace {
+
+std::uint64_t parse_number(std::string_view text, std::string_view flag, int base = 10) {
+  std::uint64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value, base);
+  if (error != std::errc() || end != text.data() + text.size() || text.empty()) {
+    throw std::invalid_argument(std::string(flag) + ": \"" + std::string(text) + "\" is not a number");
+  }
+  return value;
+}
+
+}  // namespace
+
+std::chrono::milliseconds parse_duration(std::string_view text) {
+  std::size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  if (digits == 0) throw std::invalid_argument("\"" + std::string(text) + "\" is not a duration (like 5s, 250ms, 1h)");
+  std::uint64_t amount = parse_number(text.substr(0, digits), "duration");
+  std::string_view unit = text.substr(digits);
+  if (unit == "ms") return std::chrono::milliseconds(amount);
+  if (unit == "s" || unit.empty()) return std::chrono::seconds(amount);
+  if (unit == "m") return std::chrono::minutes(amount);
+  if (unit == "h") return std::chrono::hours(amount);
+  throw std::invalid_argument("\"" + std::string(text) + "\": unknown duration unit (use ms, s, m or h)");
+}
+
+boost::asio::ip::tcp::endpoint parse_endpoint(std::string_view text) {
+  auto colon = text.rfind(':');
+  if (colon == std::string_view::npos) throw std::invalid_argument("\"" + std::string(text) + "\" has no :port");
+  std::string host(text.substr(0, colon));
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  boost::system::error_code error;
+  auto address = boost::asio::ip::make_address(host, error);
+  if (error) throw std::invalid_argument("\"" + host + "\" is not an IP address");
+  auto port = parse_number(text.substr(colon + 1), "port");
+  if (port > 65535) throw std::invalid_argument("port " + std::to_string(port) + " out of range");
+  return {address, static_cast<unsigned short>(port)};
+}
+
+std::string usage() {
+  return R"(Usage: snigate-dataplane [flags]
+
+Routes TLS connections by SNI without terminating TLS: reads the ClientHello, picks a backend from
+the current route snapshot, replays the bytes it read and splices both directions.
+
+Routes come from --routes FILE (re-read on SIGHUP) and/or --control-socket PATH (pushed by
+snigate-controller); at least one is required. Format: docs/snapshot.md.
+
+Flags:
+  --listen ADDR:PORT           address to accept clients on; repeatable, IPv4 or [IPv6]
+                               (default 0.0.0.0:8443)
+  --workers N                  worker threads, each with its own epoll loop and SO_REUSEPORT
+                               listener (default: number of CPUs)
+  --routes FILE                route snapshot file (JSON); SIGHUP re-reads it
+  --control-socket PATH        Unix socket on which the controller pushes snapshots
+  --control-socket-mode OCTAL  permissions of the control socket (default 0600)
+  --admin-listen ADDR:PORT     /metrics, /healthz, /readyz (default 127.0.0.1:9090)
+  --client-hello-timeout DUR   deadline for the complete ClientHello (default 5s)
+  --connect-timeout DUR        deadline for each backend connection attempt (default 5s)
+  --idle-timeout DUR           close a proxied connection idle this long both ways (default 1h)
+  --drain-timeout DUR          on SIGTERM, how long open connections may finish (default 30s)
+  --max-connections N          open client connections beyond which new ones are closed at once
+                               (default: a third of the open-file limit, as each costs a client
+                               socket, a backend socket and, while moving bytes, a pipe)
+  --max-client-hello BYTES     largest ClientHello handshake accepted (default 65536, min 16384)
+  --log-level LEVEL            debug, info, warn or error (default info; connection lines are info)
+  --help                       this text
+  --version                    print the version
+
+Durations take a unit: ms, s, m or h (5s, 250ms, 1h).
+Signals: SIGTERM/SIGINT stop accepting and drain; SIGHUP re-reads --routes.
+)";
+}
+
+Options parse_options(int argc, const char* const argv[]) {
+  Options options;
+  options.admin_listen = parse_endpoint("127.0.0.1:9090");
+  for (int i = 1; i < argc; ++i) {
+    std::string_view flag = argv[i];
+    std::string inline_value;
+    if (auto equals = flag.find('='); flag.starts_with("--") && equals != std::string_view::npos) {
+      inline_value = std::string(flag.substr(equals + 1));
+      flag = flag.substr(0, equals);
+    }
+    bool has_inline = !inline_value.empty();
+    auto value = [&]() -> std::string {
+      if (has_inline) return inline_value;
+      if (i + 1 >= argc) throw std::invalid_argument(std::string(flag) + " needs a value");
+      return argv[++i];
+    };
+    auto with_flag = [&](auto parse) {
+      std::string text = value();
+      try {
+        return parse(text);
+      } catch (const std::invalid_argument& error) {
+        throw std::invalid_argument(std::string(flag) + ": " + error.what());
+      }
+    };
+    if (flag == "--help" || flag == "-h") {
+      options.help = true;
+    } else if (flag == "--version") {
+      options.version = true;
+    } else if (flag == "--listen") {
+      options.listen.push_back(with_flag(parse_endpoint));
+    } else if (flag == "--workers") {
+      options.workers = parse_number(value(), flag);
+      if (options.workers == 0 || options.workers > 1024) throw std::invalid_argument("--workers must be 1-1024");
+    } else if (flag == "--routes") {
+      options.routes_file = value();
+    } else if (flag == "--control-socket") {
+      options.control_socket = value();
+    } else if (flag == "--control-socket-mode") {
+      options.control_socket_mode = static_cast<mode_t>(parse_number(value(), flag, 8));
+      if (options.control_socket_mode > 0777) throw std::invalid_argument("--control-socket-mode must be at most 0777");
+    } else if (flag == "--admin-listen") {
+      options.admin_listen = with_flag(parse_endpoint);
+    } else if (flag == "--client-hello-timeout") {
+      options.proxy.client_hello_timeout = with_flag(parse_duration);
+    } else if (flag == "--connect-timeout") {
+      options.proxy.connect_timeout = with_flag(parse_duration);
+    } else if (flag == "--idle-timeout") {
+      options.proxy.idle_timeout = with_flag(parse_duration);
+    } else if (flag == "--drain-timeout") {
+      options.drain_timeout = with_flag(parse_duration);
+    } else if (flag == "--max-connections") {
+      options.max_connections = parse_number(value(), flag);
+    } else if (flag == "--max-client-hello") {
+      options.proxy.max_client_hello_bytes = parse_number(value(), flag);
+      if (options.proxy.max_client_hello_bytes < 16384 || options.proxy.max_client_hello_bytes > (1u << 24)) {
+        throw std::invalid_argument("--max-client-hello must be 16384-16777216");
+      }
+    } else if (flag == "--log-level") {
+      std::string level = value();
+      auto parsed = log::parse_level(level);
+      if (!parsed) throw std::invalid_argument("--log-level: \"" + level + "\" is not debug, info, warn or error");
+      options.log_level = *parsed;
+    } else {
+      throw std::invalid_argument("unknown flag " + std::string(flag) + " (see --help)");
+    }
+  }
+  if (options.help || options.version) return options;
+  if (options.listen.empty()) options.listen.push_back(parse_endpoint("0.0.0.0:8443"));
+  if (options.workers == 0) options.workers = std::max(1u, std::thread::hardware_concurrency());
+  if (options.routes_file.empty() && options.control_socket.empty()) {
+    throw std::invalid_argument("one of --routes or --control-socket is required");
+  }
+  for (auto timeout : {options.proxy.client_hello_timeout, options.proxy.connect_timeout, options.proxy.idle_timeout}) {
+    if (timeout.count() == 0) throw std::invalid_argument("timeouts must be greater than zero");
+  }
+  return options;
+}
+
+}  // namespace snigate

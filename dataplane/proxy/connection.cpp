@@ -1,0 +1,315 @@
+#include "proxy/connection.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "io/endpoint_text.h"
+#include "log/log.h"
+#include "routing/proxy_protocol_header.h"
+
+namespace snigate::proxy {
+namespace {
+
+using boost::asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t kInitialHelloBuffer = 4096;
+// After a fatal alert, how long to keep reading (and discarding) so that the close is a FIN the
+// client reads the alert before, not a reset that destroys it.
+constexpr auto kLingerTime = std::chrono::seconds(1);
+
+}  // namespace
+
+Connection::Connection(Worker& worker, tcp::socket client, ConnectionLimit::Slot slot)
+    : worker_(worker),
+      slot_(std::move(slot)),
+      client_(std::move(client)),
+      upstream_(worker.io()),
+      timer_(worker.io()),
+      parser_(worker.settings().max_client_hello_bytes) {
+  boost::system::error_code ignored;
+  client_endpoint_ = client_.remote_endpoint(ignored);
+  ++worker_.metrics().active;
+}
+
+Connection::~Connection() { --worker_.metrics().active; }
+
+void Connection::start() {
+  started_ = Clock::now();
+  arm_timer(worker_.settings().client_hello_timeout);
+  read_client_hello();
+}
+
+void Connection::close(metrics::Outcome outcome) { finish(outcome, "closed by the dataplane"); }
+
+void Connection::read_client_hello() {
+  if (received_size_ == received_.size()) {
+    std::size_t limit = parser_.max_input_bytes();
+    if (received_.size() >= limit) {
+      ++worker_.metrics().hello_errors[metrics::hello_error_index(tls::HelloError::too_large)];
+      refuse(tls::AlertDescription::decode_error, metrics::Outcome::client_hello_error, "ClientHello too large");
+      return;
+    }
+    received_.resize(std::min(limit, std::max(kInitialHelloBuffer, received_.size() * 2)));
+  }
+  client_.async_read_some(
+      boost::asio::buffer(received_.data() + received_size_, received_.size() - received_size_),
+      [self = shared_from_this()](const boost::system::error_code& error, std::size_t count) {
+        self->on_client_hello_bytes(error, count);
+      });
+}
+
+void Connection::on_client_hello_bytes(const boost::system::error_code& error, std::size_t count) {
+  if (phase_ != Phase::client_hello) return;
+  if (error) {
+    ++worker_.metrics().hello_errors[metrics::kHelloClientClosedIndex];
+    finish(metrics::Outcome::client_closed, error.message());
+    return;
+  }
+  received_size_ += count;
+  switch (parser_.parse(std::span(received_.data(), received_size_))) {
+    case tls::ClientHelloParser::Status::need_more:
+      read_client_hello();
+      return;
+    case tls::ClientHelloParser::Status::error: {
+      auto reason = parser_.error();
+      ++worker_.metrics().hello_errors[metrics::hello_error_index(reason)];
+      bool speaks_tls = reason != tls::HelloError::not_tls && reason != tls::HelloError::http_request &&
+                        reason != tls::HelloError::sslv2_hello;
+      if (speaks_tls) {
+        refuse(tls::AlertDescription::decode_error, metrics::Outcome::client_hello_error, parser_.error_detail());
+      } else {
+        finish(metrics::Outcome::client_hello_error, parser_.error_detail());
+      }
+      return;
+    }
+    case tls::ClientHelloParser::Status::done:
+      route();
+      return;
+  }
+}
+
+void Connection::route() {
+  table_ = worker_.routes().current();
+  const auto& server_name = parser_.hello().server_name;
+  target_ = table_ ? table_->lookup(server_name) : nullptr;
+  if (!target_) {
+    refuse(tls::AlertDescription::unrecognized_name, metrics::Outcome::no_route,
+           table_ ? "no route for this name and no default backend" : "no routes applied yet");
+    return;
+  }
+  counters_ = &worker_.metrics().route(target_->name());
+  first_backend_ = target_->first_backend(worker_.index());
+  boost::system::error_code ignored;
+  preamble_ = routing::proxy_protocol_header(target_->proxy_protocol(), client_endpoint_,
+                                             client_.local_endpoint(ignored), server_name);
+  connect();
+}
+
+void Connection::connect() {
+  phase_ = Phase::connecting;
+  const auto& backends = target_->backends();
+  const auto& backend = backends[(first_backend_ + attempts_) % backends.size()];
+  backend_ = backend;
+  upstream_ = tcp::socket(worker_.io());
+  arm_timer(worker_.settings().connect_timeout);
+  upstream_.async_connect(backend, [self = shared_from_this()](const boost::system::error_code& error) {
+    self->on_connected(error);
+  });
+}
+
+void Connection::on_connected(const boost::system::error_code& error) {
+  if (phase_ != Phase::connecting) return;
+  const auto& backends = target_->backends();
+  const auto& backend = backends[(first_backend_ + attempts_) % backends.size()];
+  if (error) {
+    // Nothing has reached this backend, so trying the next one is safe.
+    ++counters_->connect_failures;
+    std::string reason = error == boost::asio::error::operation_aborted ? "connect timed out" : error.message();
+    log::write(log::Level::debug, "backend connect failed", {{"backend", io::endpoint_text(backend)}, {"error", reason}});
+    boost::system::error_code ignored;
+    upstream_.close(ignored);
+    if (++attempts_ < backends.size()) {
+      connect();
+    } else {
+      refuse(tls::AlertDescription::internal_error, metrics::Outcome::connect_failed,
+             "all " + std::to_string(backends.size()) + " backends failed, last: " + io::endpoint_text(backend) + ": " + reason);
+    }
+    return;
+  }
+  boost::system::error_code ignored;
+  upstream_.set_option(tcp::no_delay(true), ignored);
+  client_.set_option(tcp::no_delay(true), ignored);
+  replay();
+}
+
+void Connection::replay() {
+  phase_ = Phase::replaying;
+  last_activity_ = Clock::now();
+  arm_timer(worker_.settings().idle_timeout);
+  std::array buffers{boost::asio::buffer(preamble_), boost::asio::buffer(received_.data(), received_size_)};
+  boost::asio::async_write(upstream_, buffers,
+                           [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
+                             if (self->phase_ != Phase::replaying) return;
+                             if (error) {
+                               self->finish(metrics::Outcome::reset, "replaying the ClientHello: " + error.message());
+                               return;
+                             }
+                             self->start_splicing();
+                           });
+}
+
+void Connection::start_splicing() {
+  phase_ = Phase::splicing;
+  bytes_from_client_ = received_size_;
+  counters_->bytes_from_client += received_size_;
+  std::vector<std::uint8_t>().swap(received_);
+  std::string().swap(preamble_);
+  client_.native_non_blocking(true);
+  upstream_.native_non_blocking(true);
+  to_upstream_ = std::make_unique<SplicePump>(worker_.pipes(), client_.native_handle(), upstream_.native_handle());
+  to_client_ = std::make_unique<SplicePump>(worker_.pipes(), upstream_.native_handle(), client_.native_handle());
+  pump(*to_upstream_, client_, upstream_);
+  if (phase_ == Phase::splicing) pump(*to_client_, upstream_, client_);
+}
+
+void Connection::pump(SplicePump& pump, tcp::socket& from, tcp::socket& to) {
+  bool upstream_bound = &pump == to_upstream_.get();
+  std::uint64_t& total = upstream_bound ? bytes_from_client_ : bytes_to_client_;
+  std::uint64_t before = total;
+  auto status = pump.transfer(total);
+  if (total != before) {
+    last_activity_ = Clock::now();
+    (upstream_bound ? counters_->bytes_from_client : counters_->bytes_to_client) += total - before;
+  }
+  auto again = [self = shared_from_this(), &pump, &from, &to](const boost::system::error_code& error = {}) {
+    if (!error && self->phase_ == Phase::splicing) self->pump(pump, from, to);
+  };
+  switch (status) {
+    case SplicePump::Status::want_read:
+      from.async_wait(tcp::socket::wait_read, std::move(again));
+      return;
+    case SplicePump::Status::want_write:
+      to.async_wait(tcp::socket::wait_write, std::move(again));
+      return;
+    case SplicePump::Status::yielded:
+      boost::asio::post(worker_.io(), [again = std::move(again)] { again(); });
+      return;
+    case SplicePump::Status::finished: {
+      // Half-close: pass the end of stream on and keep the other direction flowing.
+      boost::system::error_code ignored;
+      to.shutdown(tcp::socket::shutdown_send, ignored);
+      if (to_upstream_->finished() && to_client_->finished()) finish(metrics::Outcome::ok);
+      return;
+    }
+    case SplicePump::Status::failed:
+      finish(metrics::Outcome::reset, std::strerror(pump.error()));
+      return;
+  }
+}
+
+void Connection::arm_timer(Clock::duration after) {
+  timer_.expires_after(after);
+  timer_.async_wait([self = shared_from_this(), epoch = ++timer_epoch_](const boost::system::error_code& error) {
+    if (!error && epoch == self->timer_epoch_) self->on_timer();
+  });
+}
+
+void Connection::on_timer() {
+  switch (phase_) {
+    case Phase::client_hello:
+      ++worker_.metrics().hello_errors[metrics::kHelloTimeoutIndex];
+      finish(metrics::Outcome::client_hello_timeout);
+      return;
+    case Phase::connecting: {
+      boost::system::error_code ignored;
+      upstream_.close(ignored);  // completes the connect with operation_aborted: try the next backend
+      return;
+    }
+    case Phase::replaying:
+    case Phase::splicing: {
+      auto idle_for = Clock::now() - last_activity_;
+      auto limit = worker_.settings().idle_timeout;
+      if (idle_for >= limit) {
+        finish(metrics::Outcome::idle_timeout);
+      } else {
+        arm_timer(limit - idle_for);
+      }
+      return;
+    }
+    case Phase::closing:
+      finish(closing_outcome_, closing_detail_);
+      return;
+    case Phase::done:
+      return;
+  }
+}
+
+void Connection::refuse(tls::AlertDescription alert, metrics::Outcome outcome, std::string detail) {
+  phase_ = Phase::closing;
+  closing_outcome_ = outcome;
+  closing_detail_ = std::move(detail);
+  arm_timer(kLingerTime);
+  alert_ = tls::fatal_alert(alert, parser_.hello().record_version);
+  boost::asio::async_write(client_, boost::asio::buffer(alert_),
+                           [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
+                             if (self->phase_ != Phase::closing) return;
+                             if (error) {
+                               self->finish(self->closing_outcome_, self->closing_detail_);
+                               return;
+                             }
+                             boost::system::error_code ignored;
+                             self->client_.shutdown(tcp::socket::shutdown_send, ignored);
+                             self->linger_until_closed();
+                           });
+}
+
+void Connection::linger_until_closed() {
+  if (received_.empty()) received_.resize(kInitialHelloBuffer);
+  client_.async_read_some(boost::asio::buffer(received_),
+                          [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
+                            if (self->phase_ != Phase::closing) return;
+                            if (error) {
+                              self->finish(self->closing_outcome_, self->closing_detail_);
+                            } else {
+                              self->linger_until_closed();
+                            }
+                          });
+}
+
+void Connection::finish(metrics::Outcome outcome, std::string detail) {
+  if (phase_ == Phase::done) return;
+  phase_ = Phase::done;
+  boost::system::error_code ignored;
+  client_.close(ignored);
+  upstream_.close(ignored);
+  timer_.cancel();
+  auto& counters = counters_ ? *counters_ : worker_.metrics().route(metrics::kUnroutedLabel);
+  ++counters.connections[static_cast<std::size_t>(outcome)];
+  if (log::enabled(log::Level::info)) log(outcome, detail);
+}
+
+void Connection::log(metrics::Outcome outcome, const std::string& detail) {
+  const auto& hello = parser_.hello();
+  nlohmann::json line = {
+      {"time", log::format_time(std::chrono::system_clock::now())},
+      {"level", "info"},
+      {"msg", "connection"},
+      {"client", io::endpoint_text(client_endpoint_)},
+      {"sni", hello.server_name},
+      {"alpn", hello.alpn},
+      {"route", target_ ? target_->name() : std::string(metrics::kUnroutedLabel)},
+      {"backend", nullptr},
+      {"bytes_from_client", bytes_from_client_},
+      {"bytes_to_client", bytes_to_client_},
+      {"duration_ms", std::chrono::duration<double, std::milli>(Clock::now() - started_).count()},
+      {"outcome", metrics::to_string(outcome)},
+  };
+  if (backend_) line["backend"] = io::endpoint_text(*backend_);
+  if (!detail.empty()) line["detail"] = detail;
+  worker_.log_line(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+}
+
+}  // namespace snigate::proxy

@@ -1,0 +1,16 @@
+// Limits and deadlines every worker applies to its connections.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+
+namespace snigate::proxy {
+
+struct ProxySettings {
+  std::chrono::milliseconds client_hello_timeout{std::chrono::seconds(5)};
+  std::chrono::milliseconds connect_timeout{std::chrono::seconds(5)};
+  std::chrono::milliseconds idle_timeout{std::chrono::hours(1)};
+  std::size_t max_client_hello_bytes = 64 * 1024;
+};
+
+}  // namespace snigate::proxy

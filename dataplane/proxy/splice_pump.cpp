@@ -1,0 +1,72 @@
+#include "proxy/splice_pump.h"
+
+#include <fcntl.h>
+
+#include <cerrno>
+
+namespace snigate::proxy {
+namespace {
+
+constexpr std::size_t kChunkBytes = 64 * 1024;  // the default pipe capacity
+// Chunks per turn, so that one fast connection cannot starve the rest of its worker.
+constexpr int kChunksPerTurn = 16;
+constexpr unsigned kSpliceFlags = SPLICE_F_MOVE | SPLICE_F_NONBLOCK;
+
+}  // namespace
+
+SplicePump::~SplicePump() { return_pipe(); }
+
+void SplicePump::return_pipe() {
+  // A pipe that still holds bytes would leak them into the next connection: let it close instead.
+  if (pipe_ && bytes_in_pipe_ == 0) pool_.release(std::move(*pipe_));
+  pipe_.reset();
+}
+
+SplicePump::Status SplicePump::fail(int error) {
+  error_ = error;
+  return Status::failed;
+}
+
+SplicePump::Status SplicePump::transfer(std::uint64_t& moved) {
+  for (int chunks = 0; chunks < kChunksPerTurn;) {
+    if (bytes_in_pipe_ > 0) {
+      ssize_t sent = ::splice(pipe_->read_end.get(), nullptr, to_fd_, nullptr, bytes_in_pipe_, kSpliceFlags);
+      if (sent > 0) {
+        bytes_in_pipe_ -= static_cast<std::size_t>(sent);
+        moved += static_cast<std::uint64_t>(sent);
+        continue;
+      }
+      if (sent < 0 && errno == EINTR) continue;
+      if (sent < 0 && errno == EAGAIN) return Status::want_write;
+      return fail(sent < 0 ? errno : EPIPE);
+    }
+    if (end_of_stream_) {
+      return_pipe();
+      finished_ = true;
+      return Status::finished;
+    }
+    if (!pipe_) {
+      pipe_ = pool_.acquire();
+      if (!pipe_) return fail(errno);
+    }
+    ssize_t received = ::splice(from_fd_, nullptr, pipe_->write_end.get(), nullptr, kChunkBytes, kSpliceFlags);
+    if (received > 0) {
+      bytes_in_pipe_ = static_cast<std::size_t>(received);
+      ++chunks;
+      continue;
+    }
+    if (received == 0) {
+      end_of_stream_ = true;
+      continue;
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN) {
+      return_pipe();
+      return Status::want_read;
+    }
+    return fail(errno);
+  }
+  return Status::yielded;
+}
+
+}  // namespace snigate::proxy

@@ -1,0 +1,48 @@
+// Moves one direction of a proxied connection from socket to socket through a pipe with splice(2),
+// so payload bytes never enter user space.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+#include "io/pipe_pool.h"
+
+namespace snigate::proxy {
+
+class SplicePump {
+ public:
+  enum class Status {
+    want_read,   // the source is drained: wait until it is readable
+    want_write,  // the destination is full: wait until it is writable
+    yielded,     // moved its share for this turn; run again after other work
+    finished,    // end of stream seen and every byte delivered
+    failed,      // a socket error; error() says which
+  };
+
+  SplicePump(io::PipePool& pool, int from_fd, int to_fd) : pool_(pool), from_fd_(from_fd), to_fd_(to_fd) {}
+  SplicePump(const SplicePump&) = delete;
+  SplicePump& operator=(const SplicePump&) = delete;
+  ~SplicePump();
+
+  // Moves as much as the sockets allow, up to a fairness budget; adds the bytes delivered to `moved`.
+  Status transfer(std::uint64_t& moved);
+
+  bool finished() const { return finished_; }
+  int error() const { return error_; }
+
+ private:
+  Status fail(int error);
+  void return_pipe();
+
+  io::PipePool& pool_;
+  int from_fd_;
+  int to_fd_;
+  std::optional<io::Pipe> pipe_;  // held only while bytes are in flight
+  std::size_t bytes_in_pipe_ = 0;
+  bool end_of_stream_ = false;
+  bool finished_ = false;
+  int error_ = 0;
+};
+
+}  // namespace snigate::proxy

@@ -1,0 +1,61 @@
+#include "routing/route_table.h"
+
+#include "snapshot/hostname.h"
+
+namespace snigate::routing {
+namespace {
+
+std::vector<std::uint32_t> weights_of(const std::vector<snapshot::Backend>& backends) {
+  std::vector<std::uint32_t> weights;
+  for (const auto& backend : backends) weights.push_back(backend.weight);
+  return weights;
+}
+
+}  // namespace
+
+RouteTarget::RouteTarget(std::string name, const std::vector<snapshot::Backend>& backends,
+                         snapshot::ProxyProtocol proxy_protocol, std::size_t workers)
+    : name_(std::move(name)), proxy_protocol_(proxy_protocol) {
+  for (const auto& backend : backends) {
+    backends_.emplace_back(boost::asio::ip::make_address(backend.address), backend.port);
+  }
+  auto weights = weights_of(backends);
+  balancers_.reserve(workers);
+  for (std::size_t i = 0; i < workers; ++i) balancers_.push_back(WorkerBalancer{BackendBalancer(weights)});
+}
+
+RouteTable::RouteTable(snapshot::Snapshot snapshot, std::size_t workers) : snapshot_(std::move(snapshot)) {
+  for (const auto& route : snapshot_.routes) {
+    auto target = std::make_unique<RouteTarget>(route.hostname, route.backends, route.proxy_protocol, workers);
+    if (route.is_wildcard()) {
+      wildcards_.emplace(route.hostname.substr(2), WildcardTarget{route.wildcard, std::move(target)});
+    } else {
+      exact_.emplace(route.hostname, std::move(target));
+    }
+  }
+  if (snapshot_.default_backend) {
+    default_ = std::make_unique<RouteTarget>("default", snapshot_.default_backend->backends,
+                                             snapshot_.default_backend->proxy_protocol, workers);
+  }
+}
+
+const RouteTarget* RouteTable::lookup(std::string_view server_name) const {
+  if (server_name.empty()) return default_.get();
+  std::string name = hostname::fold(server_name);
+  if (auto it = exact_.find(name); it != exact_.end()) return it->second.get();
+
+  // Walk the parents from the longest: the first is the one-label parent, which either wildcard mode
+  // matches; deeper parents only match suffix wildcards.
+  std::string_view rest = name;
+  bool immediate_parent = true;
+  for (auto dot = rest.find('.'); dot != std::string_view::npos; dot = rest.find('.')) {
+    rest.remove_prefix(dot + 1);
+    if (auto it = wildcards_.find(rest); it != wildcards_.end()) {
+      if (immediate_parent || it->second.mode == snapshot::Wildcard::suffix) return it->second.target.get();
+    }
+    immediate_parent = false;
+  }
+  return default_.get();
+}
+
+}  // namespace snigate::routing

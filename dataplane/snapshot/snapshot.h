@@ -1,0 +1,66 @@
+// The route snapshot: the one contract between snigate-controller and snigate-dataplane.
+// Both programs encode and decode it here; docs/snapshot.md describes the same format for humans.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace snigate::snapshot {
+
+inline constexpr int kFormatVersion = 1;
+inline constexpr std::uint32_t kMaxWeight = 1'000'000;
+
+enum class ProxyProtocol { none, v1, v2 };
+// single_label: "*.example.com" matches "a.example.com" only; suffix: any depth (Gateway API).
+enum class Wildcard { single_label, suffix };
+
+struct Backend {
+  std::string address;  // an IPv4 or IPv6 literal, never a name
+  std::uint16_t port = 0;
+  std::uint32_t weight = 1;
+  bool operator==(const Backend&) const = default;
+};
+
+struct Route {
+  std::string hostname;  // normalized: lower case, no trailing dot; "*." prefix for wildcards
+  Wildcard wildcard = Wildcard::single_label;  // meaningful for wildcard hostnames only
+  std::vector<Backend> backends;
+  ProxyProtocol proxy_protocol = ProxyProtocol::none;
+  bool operator==(const Route&) const = default;
+  bool is_wildcard() const { return hostname.starts_with("*."); }
+};
+
+struct DefaultBackend {
+  std::vector<Backend> backends;
+  ProxyProtocol proxy_protocol = ProxyProtocol::none;
+  bool operator==(const DefaultBackend&) const = default;
+};
+
+struct Snapshot {
+  std::uint64_t generation = 0;
+  std::vector<Route> routes;
+  std::optional<DefaultBackend> default_backend;
+  bool operator==(const Snapshot&) const = default;
+};
+
+// Why a document was refused, with enough context to find the offending field.
+class InvalidSnapshot : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Parses and validates a JSON document; throws InvalidSnapshot with the reason.
+// Hostnames are normalized (lower case, trailing dot removed) on the way in.
+Snapshot decode(std::string_view json);
+
+// Serializes to the canonical JSON document (decode(encode(s)) == s).
+std::string encode(const Snapshot& snapshot);
+
+std::string_view to_string(ProxyProtocol protocol);
+std::string_view to_string(Wildcard wildcard);
+
+}  // namespace snigate::snapshot
