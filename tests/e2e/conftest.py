@@ -1,0 +1,45 @@
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from dataplane_process import Dataplane  # noqa: E402
+from tls_backend import TlsLineServer, make_certificate  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def cert_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("certs")
+
+
+@pytest.fixture
+def backend_factory(cert_dir):
+    """Makes TLS line servers named after a host; all are closed after the test."""
+    servers = []
+
+    def make(name: str, host: str = "127.0.0.1") -> TlsLineServer:
+        cert, key = make_certificate(cert_dir, name)
+        server = TlsLineServer(name, cert, key, host)
+        servers.append(server)
+        return server
+
+    yield make
+    for server in servers:
+        server.close()
+
+
+@pytest.fixture
+def dataplane_factory(tmp_path):
+    """Starts dataplanes; each is stopped (SIGTERM) after the test and its log shown on failure."""
+    started = []
+
+    def start(**kwargs) -> Dataplane:
+        dataplane = Dataplane(tmp_path, **kwargs)
+        started.append(dataplane)
+        return dataplane
+
+    yield start
+    for dataplane in started:
+        dataplane.stop()

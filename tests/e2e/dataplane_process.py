@@ -1,0 +1,144 @@
+"""Runs snigate-dataplane as a child process for a test: free loopback ports, a routes file
+and/or a control socket, and helpers to push snapshots, read metrics and stop it."""
+
+import json
+import os
+import signal
+import socket
+import struct
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def dataplane_binary() -> Path:
+    return Path(os.environ.get("SNIGATE_DATAPLANE", REPO / "build" / "bin" / "snigate-dataplane"))
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+def route(hostname: str, *ports: int, wildcard: str | None = None, proxy_protocol: str = "none",
+          address: str = "127.0.0.1") -> dict:
+    entry = {"hostname": hostname, "proxy_protocol": proxy_protocol,
+             "backends": [{"address": address, "port": port, "weight": 1} for port in ports]}
+    if wildcard:
+        entry["wildcard"] = wildcard
+    return entry
+
+
+def snapshot(generation: int, routes: list[dict], default_ports: tuple[int, ...] = ()) -> dict:
+    document = {"version": 1, "generation": generation, "routes": routes}
+    if default_ports:
+        document["default_backend"] = {
+            "backends": [{"address": "127.0.0.1", "port": port} for port in default_ports]}
+    return document
+
+
+class Dataplane:
+    def __init__(self, workdir: Path, routes: dict | None = None, control_socket: bool = True,
+                 extra_args: tuple[str, ...] = (), listen_hosts: tuple[str, ...] = ("127.0.0.1",),
+                 preexec_fn=None):
+        self.workdir = workdir
+        self.port = free_port()
+        self.admin_port = free_port()
+        self.routes_file = workdir / "routes.json"
+        self.socket_path = workdir / "control.sock" if control_socket else None
+        args = [str(dataplane_binary()), "--workers", "2", "--admin-listen", f"127.0.0.1:{self.admin_port}"]
+        for host in listen_hosts:
+            args += ["--listen", f"[{host}]:{self.port}" if ":" in host else f"{host}:{self.port}"]
+        if routes is not None:
+            self.routes_file.write_text(json.dumps(routes))
+            args += ["--routes", str(self.routes_file)]
+        if self.socket_path:
+            args += ["--control-socket", str(self.socket_path)]
+        args += list(extra_args)
+        self.log_path = workdir / f"dataplane-{self.port}.log"
+        self._log = open(self.log_path, "wb")
+        self.process = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT, preexec_fn=preexec_fn)
+        self._wait_for_admin()
+
+    def _wait_for_admin(self, timeout: float = 15):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"dataplane exited with {self.process.returncode}:\n{self.log()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.admin_port), timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise TimeoutError(f"dataplane admin port never opened:\n{self.log()}")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def log_records(self) -> list[dict]:
+        records = []
+        for line in self.log().splitlines():
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError:
+                pass
+        return records
+
+    def http(self, path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.admin_port}{path}", timeout=5) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def metrics(self) -> dict[str, float]:
+        """Samples as {'name{labels}': value}."""
+        _, text = self.http("/metrics")
+        samples = {}
+        for line in text.splitlines():
+            if line and not line.startswith("#"):
+                name, value = line.rsplit(" ", 1)
+                samples[name] = float(value)
+        return samples
+
+    def control(self, document: dict) -> dict:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as control:
+            control.settimeout(10)
+            control.connect(str(self.socket_path))
+            return exchange(control, json.dumps(document).encode())
+
+    def signal(self, number: int):
+        self.process.send_signal(number)
+
+    def stop(self, timeout: float = 40) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+        return self.process.returncode
+
+
+def exchange(control: socket.socket, payload: bytes) -> dict:
+    control.sendall(struct.pack(">I", len(payload)) + payload)
+    header = receive_exactly(control, 4)
+    return json.loads(receive_exactly(control, struct.unpack(">I", header)[0]))
+
+
+def receive_exactly(sock: socket.socket, count: int) -> bytes:
+    data = b""
+    while len(data) < count:
+        chunk = sock.recv(count - len(data))
+        if not chunk:
+            raise ConnectionError(f"closed after {len(data)} of {count} bytes")
+        data += chunk
+    return data

@@ -1,0 +1,3 @@
+module snigate.io/tests/e2e/goclient
+
+go 1.24

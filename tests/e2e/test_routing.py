@@ -1,0 +1,166 @@
+"""Real clients reach the backend their SNI names, through the dataplane, and are told clearly
+when no backend serves their name."""
+
+import socket
+import ssl
+import subprocess
+
+import pytest
+
+from dataplane_process import route, snapshot
+from tls_backend import make_certificate
+from tls_clients import ask, curl_body, go_client, openssl_subject, peer_common_name, python_connect
+
+
+@pytest.fixture
+def two_names(backend_factory, dataplane_factory):
+    a = backend_factory("a.example.com")
+    b = backend_factory("b.example.com")
+    wild = backend_factory("wild.example.org")
+    deep = backend_factory("deep.example.net")
+    dataplane = dataplane_factory(routes=snapshot(1, [
+        route("a.example.com", a.port),
+        route("b.example.com", b.port),
+        route("*.example.org", wild.port),
+        route("*.example.net", deep.port, wildcard="suffix"),
+    ]), listen_hosts=("127.0.0.1", "::1"))
+    return dataplane
+
+
+def test_openssl_s_client_sees_the_certificate_of_the_named_backend(two_names):
+    for name in ("a.example.com", "b.example.com"):
+        subject, output = openssl_subject(two_names.port, name)
+        assert subject == name, output
+
+
+def test_curl_gets_the_named_backend_over_http(openssl_www_backends, dataplane_factory, cert_dir):
+    ports = openssl_www_backends
+    dataplane = dataplane_factory(routes=snapshot(1, [route(name, port) for name, port in ports.items()]))
+    for name in ports:
+        cert, _ = make_certificate(cert_dir, name)
+        # curl trusts only this name's certificate, so a wrong backend fails verification; the
+        # status page of s_server also names the certificate file it serves.
+        body = curl_body(dataplane.port, name, cert)
+        assert f"{name}.crt" in body, body
+
+
+def test_python_client_sees_the_named_backend_and_alpn_passes_through(two_names):
+    with python_connect(two_names.port, "b.example.com", alpn=["h2", "http/1.1"]) as tls:
+        assert peer_common_name(tls) == "b.example.com"
+        assert tls.selected_alpn_protocol() == "h2"
+        assert ask(tls, "hello") == "b.example.com: hello"
+
+
+def test_go_client_with_post_quantum_key_share_reaches_the_named_backend(two_names, tmp_path):
+    client = go_client(tmp_path)
+    result = subprocess.run([str(client), "-connect", f"127.0.0.1:{two_names.port}", "-servername", "a.example.com"],
+                            capture_output=True, timeout=30)
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stdout.decode().split()[0] == "a.example.com"
+
+
+def test_ipv6_listener_routes_the_same_way(two_names):
+    with python_connect(two_names.port, "a.example.com", host="::1") as tls:
+        assert peer_common_name(tls) == "a.example.com"
+
+
+def test_names_match_case_insensitively_and_ignore_a_trailing_dot(two_names):
+    with python_connect(two_names.port, "A.Example.COM") as tls:
+        assert peer_common_name(tls) == "a.example.com"
+    subject, output = openssl_subject(two_names.port, "b.example.com.")
+    assert subject == "b.example.com", output
+
+
+def test_single_label_wildcard_matches_one_label_only(two_names):
+    with python_connect(two_names.port, "x.example.org") as tls:
+        assert peer_common_name(tls) == "wild.example.org"
+    with pytest.raises(ssl.SSLError, match="UNRECOGNIZED_NAME"):
+        python_connect(two_names.port, "x.y.example.org")
+
+
+def test_suffix_wildcard_matches_any_depth(two_names):
+    with python_connect(two_names.port, "x.y.z.example.net") as tls:
+        assert peer_common_name(tls) == "deep.example.net"
+
+
+def test_unknown_name_gets_unrecognized_name_alert_and_is_counted(two_names):
+    _, output = openssl_subject(two_names.port, "nobody.example.com")
+    assert "unrecognized name" in output, output
+    with pytest.raises(ssl.SSLError, match="UNRECOGNIZED_NAME"):
+        python_connect(two_names.port, "nobody.example.com")
+    assert two_names.metrics()['snigate_connections_total{route="-",outcome="no_route"}'] == 2
+
+
+def test_no_sni_and_unknown_names_go_to_the_default_backend(backend_factory, dataplane_factory):
+    a = backend_factory("a.example.com")
+    fallback = backend_factory("default.example.com")
+    dataplane = dataplane_factory(routes=snapshot(1, [route("a.example.com", a.port)], default_ports=(fallback.port,)))
+    with python_connect(dataplane.port, None) as tls:
+        assert peer_common_name(tls) == "default.example.com"
+    with python_connect(dataplane.port, "other.example.com") as tls:
+        assert peer_common_name(tls) == "default.example.com"
+
+
+def test_every_finished_connection_is_logged_as_one_json_line(two_names):
+    with python_connect(two_names.port, "a.example.com", alpn=["http/1.1"]) as tls:
+        ask(tls, "x")
+    records = []
+    for _ in range(50):  # workers flush their log buffers every 250 ms
+        records = [r for r in two_names.log_records() if r.get("msg") == "connection"]
+        if records:
+            break
+        import time
+        time.sleep(0.1)
+    record = records[-1]
+    assert record["sni"] == "a.example.com"
+    assert record["alpn"] == ["http/1.1"]
+    assert record["route"] == "a.example.com"
+    assert record["outcome"] == "ok"
+    assert record["backend"].startswith("127.0.0.1:")
+    assert record["bytes_from_client"] > 0 and record["bytes_to_client"] > 0
+    for field in ("time", "client", "duration_ms"):
+        assert field in record
+
+
+def test_plain_http_is_closed_without_an_alert_and_counted(two_names):
+    with socket.create_connection(("127.0.0.1", two_names.port), timeout=5) as raw:
+        raw.sendall(b"GET / HTTP/1.1\r\nHost: a.example.com\r\n\r\n")
+        assert raw.recv(100) == b""
+    assert two_names.metrics()['snigate_client_hello_errors_total{reason="http_request"}'] == 1
+
+
+def test_malformed_client_hello_gets_decode_error_alert(two_names):
+    # A handshake record whose ClientHello claims more extension bytes than it carries.
+    body = b"\x03\x03" + b"\x00" * 32 + b"\x00" + b"\x00\x02\x13\x01" + b"\x01\x00" + b"\x00\x10"
+    message = b"\x01" + len(body).to_bytes(3, "big") + body
+    record = b"\x16\x03\x01" + len(message).to_bytes(2, "big") + message
+    with socket.create_connection(("127.0.0.1", two_names.port), timeout=5) as raw:
+        raw.sendall(record)
+        assert raw.recv(100) == b"\x15\x03\x01\x00\x02\x02\x32"  # fatal decode_error
+    assert two_names.metrics()['snigate_client_hello_errors_total{reason="malformed"}'] == 1
+
+
+@pytest.fixture
+def openssl_www_backends(cert_dir):
+    """openssl s_server -www per name: its status page names the certificate it served."""
+    from dataplane_process import free_port
+    processes, ports = [], {}
+    for name in ("a.example.com", "b.example.com"):
+        cert, key = make_certificate(cert_dir, name)
+        port = free_port()
+        processes.append(subprocess.Popen(
+            ["openssl", "s_server", "-accept", f"127.0.0.1:{port}", "-cert", str(cert), "-key", str(key), "-www",
+             "-quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        ports[name] = port
+    for port in ports.values():
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                import time
+                time.sleep(0.05)
+    yield ports
+    for process in processes:
+        process.kill()
+        process.wait()
