@@ -24,7 +24,8 @@ HEADLINE = {
 TABLE_FIGURES = {
     "new_connections": ["connections_per_s", "latency_p50_us", "latency_p99_us", "latency_rate_per_s"],
     "idle": ["rss_kib_per_connection", "fds_per_connection", "established"],
-    "churn": ["failed_connections", "connections_per_s", "route_changes", "route_change_errors", "proxy_survived"],
+    "churn": ["failed_connections", "failed_connect", "failed_reset", "failed_short_reply", "failed_timeout",
+              "connections_per_s", "route_changes", "proxy_survived"],
 }
 BULK_FIGURES = ["gbit_per_s", "cpu_s_per_gib"]
 

@@ -97,5 +97,7 @@ def churn(peer: RunningPeer, routes: RouteTable, loadgen: Loadgen, profile: Prof
                              timeout_s=window_s + 30, concurrency=profile.concurrency,
                              **{"warmup-ms": profile.warmup_ms, "duration-ms": profile.duration_ms})
     return {"failed_connections": result["failed"], "connections_per_s": result["connections_per_s"],
+            "failed_connect": result["failed_connect"], "failed_reset": result["failed_reset"],
+            "failed_short_reply": result["failed_short_reply"], "failed_timeout": result["failed_timeout"],
             "route_changes": changes.changes, "route_change_errors": len(changes.errors),
             "proxy_survived": 1 if peer.group.alive() else 0}
