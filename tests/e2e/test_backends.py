@@ -1,0 +1,140 @@
+"""Backend selection and the bytes a backend sees: failover on refused or timed-out connects,
+PROXY protocol headers, weighted balance, and half-close in both directions."""
+
+import socket
+import struct
+import time
+
+import pytest
+
+from dataplane_process import free_port, route, snapshot
+from raw_peers import RecordingBackend, capture, read_until_closed
+from tls_clients import peer_common_name, python_connect
+
+
+def test_refused_backend_fails_over_to_the_next(backend_factory, dataplane_factory):
+    live = backend_factory("live.example.com")
+    dead_port = free_port()  # nothing listens there: connect is refused
+    dataplane = dataplane_factory(routes=snapshot(1, [route("app.example.com", dead_port, live.port)]))
+    for _ in range(4):  # the balancer starts on each backend in turn: every attempt must land
+        with python_connect(dataplane.port, "app.example.com") as tls:
+            assert peer_common_name(tls) == "live.example.com"
+    assert dataplane.metrics()['snigate_backend_connect_failures_total{route="app.example.com"}'] >= 1
+
+
+def test_backend_that_never_answers_times_out_and_fails_over(backend_factory, dataplane_factory):
+    live = backend_factory("live.example.com")
+    # A listener whose accept queue is full drops new SYNs: a connect to it hangs, as to a dead host.
+    blackhole = socket.socket()
+    blackhole.bind(("127.0.0.1", 0))
+    blackhole.listen(0)
+    filler = socket.create_connection(blackhole.getsockname(), timeout=2)
+    try:
+        dataplane = dataplane_factory(
+            routes=snapshot(1, [route("app.example.com", blackhole.getsockname()[1], live.port)]),
+            extra_args=("--connect-timeout", "300ms", "--workers", "1"))
+        for _ in range(2):
+            started = time.monotonic()
+            with python_connect(dataplane.port, "app.example.com") as tls:
+                assert peer_common_name(tls) == "live.example.com"
+            assert time.monotonic() - started < 3
+        assert dataplane.metrics()['snigate_backend_connect_failures_total{route="app.example.com"}'] == 1
+    finally:
+        filler.close()
+        blackhole.close()
+
+
+def test_all_backends_down_gets_an_internal_error_alert(dataplane_factory):
+    dataplane = dataplane_factory(routes=snapshot(1, [route("app.example.com", free_port(), free_port())]))
+    with pytest.raises(Exception, match="INTERNAL_ERROR|internal error"):
+        python_connect(dataplane.port, "app.example.com")
+    assert dataplane.metrics()['snigate_connections_total{route="app.example.com",outcome="connect_failed"}'] == 1
+
+
+def test_weighted_backends_share_connections_in_proportion(dataplane_factory):
+    heavy, light = RecordingBackend(), RecordingBackend()
+    hello, sni = capture("openssl.bin")
+    entry = route(sni, heavy.port, light.port)
+    entry["backends"][0]["weight"] = 3
+    dataplane = dataplane_factory(routes=snapshot(1, [entry]), extra_args=("--workers", "1"))
+    for _ in range(40):
+        with socket.create_connection(("127.0.0.1", dataplane.port), timeout=10) as client:
+            client.sendall(hello)
+            client.shutdown(socket.SHUT_WR)
+            read_until_closed(client)
+    heavy.wait_for_connections(30)
+    light.wait_for_connections(10)
+    assert (len(heavy.received), len(light.received)) == (30, 10)
+
+
+def test_proxy_protocol_v1_header_precedes_the_hello(dataplane_factory):
+    backend = RecordingBackend()
+    hello, sni = capture("openssl.bin")
+    dataplane = dataplane_factory(routes=snapshot(1, [route(sni, backend.port, proxy_protocol="v1")]))
+    with socket.create_connection(("127.0.0.1", dataplane.port), timeout=10) as client:
+        client_port = client.getsockname()[1]
+        client.sendall(hello)
+        client.shutdown(socket.SHUT_WR)
+        read_until_closed(client)
+    backend.wait_for_connections(1)
+    expected = f"PROXY TCP4 127.0.0.1 127.0.0.1 {client_port} {dataplane.port}\r\n".encode()
+    assert backend.received[0] == expected + hello
+
+
+def test_proxy_protocol_v2_header_carries_addresses_and_sni(dataplane_factory):
+    backend = RecordingBackend()
+    hello, sni = capture("curl.bin")
+    dataplane = dataplane_factory(routes=snapshot(1, [route(sni, backend.port, proxy_protocol="v2")]))
+    with socket.create_connection(("127.0.0.1", dataplane.port), timeout=10) as client:
+        client_port = client.getsockname()[1]
+        client.sendall(hello)
+        client.shutdown(socket.SHUT_WR)
+        read_until_closed(client)
+    backend.wait_for_connections(1)
+    data = backend.received[0]
+    assert data[:12] == b"\r\n\r\n\x00\r\nQUIT\n"
+    assert data[12:14] == b"\x21\x11"  # v2 PROXY, TCP over IPv4
+    length = struct.unpack(">H", data[14:16])[0]
+    body = data[16:16 + length]
+    assert body[:12] == socket.inet_aton("127.0.0.1") * 2 + struct.pack(">HH", client_port, dataplane.port)
+    assert body[12:] == b"\x02" + struct.pack(">H", len(sni)) + sni.encode()
+    assert data[16 + length:] == hello
+
+
+def test_half_close_lets_the_other_direction_finish(dataplane_factory):
+    backend = RecordingBackend()  # reads to end of stream, then answers and closes
+    hello, sni = capture("python.bin")
+    dataplane = dataplane_factory(routes=snapshot(1, [route(sni, backend.port)]))
+    payload = b"x" * 3_000_000
+    with socket.create_connection(("127.0.0.1", dataplane.port), timeout=20) as client:
+        client.sendall(hello + payload)
+        client.shutdown(socket.SHUT_WR)  # our end of stream reaches the backend...
+        answer = read_until_closed(client)  # ...whose answer still reaches us
+    assert answer == f"got {len(hello) + len(payload)} bytes".encode()
+    metrics = dataplane.metrics()
+    assert metrics[f'snigate_connections_total{{route="{sni}",outcome="ok"}}'] == 1
+    assert metrics[f'snigate_bytes_total{{route="{sni}",direction="from_client"}}'] == len(hello) + len(payload)
+
+
+def test_backend_half_close_reaches_the_client_while_it_keeps_sending(dataplane_factory):
+    def greet_then_read(sock):
+        sock.sendall(b"hello from backend")
+        sock.shutdown(socket.SHUT_WR)
+        total = 0
+        while chunk := sock.recv(65536):
+            total += len(chunk)
+        received.append(total)
+
+    received = []
+    backend = RecordingBackend(serve=greet_then_read)
+    hello, sni = capture("openssl.bin")
+    dataplane = dataplane_factory(routes=snapshot(1, [route(sni, backend.port)]))
+    with socket.create_connection(("127.0.0.1", dataplane.port), timeout=20) as client:
+        client.sendall(hello)
+        assert read_until_closed(client) == b"hello from backend"  # end of stream from the backend
+        client.sendall(b"y" * 100_000)  # our direction still flows
+        client.shutdown(socket.SHUT_WR)
+        deadline = time.monotonic() + 10
+        while not received and time.monotonic() < deadline:
+            time.sleep(0.02)
+    assert received == [len(hello) + 100_000]
