@@ -22,6 +22,8 @@ def haproxy_config(routes: RouteTable, workers: int, workdir: str) -> str:
     nbthread {workers}
     maxconn {MAX_CONNECTIONS}
     pidfile {workdir}/haproxy.pid
+    # Lets a reload hand the listening socket to the new worker instead of closing it (seamless reload).
+    stats socket {workdir}/haproxy.sock mode 600 expose-fd listeners level user
     hard-stop-after 30s
 
 defaults
