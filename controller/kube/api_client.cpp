@@ -1,0 +1,127 @@
+#include "kube/api_client.h"
+
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <boost/asio/ssl/context.hpp>
+#include <cpprest/containerstream.h>
+
+namespace snigate::controller::kube {
+namespace {
+
+using web::http::client::http_client_config;
+
+// Trusts the cluster's CA and nothing else (cpprestsdk preloads the system store), and presents
+// the client certificate when the config has one.
+http_client_config client_config(const ClusterConfig& config, std::chrono::seconds inactivity_timeout) {
+  http_client_config settings;
+  settings.set_timeout(inactivity_timeout);
+  settings.set_validate_certificates(!config.insecure_skip_tls_verify);
+  settings.set_ssl_context_callback([config](boost::asio::ssl::context& context) {
+    SSL_CTX_set_cert_store(context.native_handle(), X509_STORE_new());
+    if (!config.certificate_authority_pem.empty()) {
+      context.add_certificate_authority(boost::asio::buffer(config.certificate_authority_pem));
+    }
+    if (!config.client_certificate_pem.empty()) {
+      context.use_certificate_chain(boost::asio::buffer(config.client_certificate_pem));
+      context.use_private_key(boost::asio::buffer(config.client_key_pem), boost::asio::ssl::context::pem);
+    }
+  });
+  return settings;
+}
+
+nlohmann::json parse_body(const std::string& text) {
+  nlohmann::json parsed = nlohmann::json::parse(text, nullptr, false);
+  return parsed.is_discarded() ? nlohmann::json(text) : parsed;
+}
+
+}  // namespace
+
+std::string ApiResponse::describe() const {
+  std::string message = body.is_object() ? body.value("message", body.dump()) : body.is_string() ? body.get<std::string>() : body.dump();
+  return "status " + std::to_string(status) + ": " + message;
+}
+
+WatchStream::WatchStream(web::http::http_response response, pplx::cancellation_token_source cancel)
+    : response_(std::move(response)), body_(response_.body()), cancel_(std::move(cancel)) {}
+
+WatchStream::~WatchStream() { cancel(); }
+
+void WatchStream::cancel() { cancel_.cancel(); }
+
+std::optional<nlohmann::json> WatchStream::next_event() {
+  while (true) {
+    concurrency::streams::container_buffer<std::string> line;
+    try {
+      const size_t length = body_.read_line(line).get();
+      if (length == 0 && body_.is_eof()) return std::nullopt;
+    } catch (const std::exception& error) {
+      throw ApiUnreachable(std::string("watch stream broke: ") + error.what());
+    }
+    if (line.collection().empty()) continue;
+    nlohmann::json event = nlohmann::json::parse(line.collection(), nullptr, false);
+    if (event.is_discarded()) throw ApiUnreachable("watch stream sent a line that is not JSON: " + line.collection().substr(0, 200));
+    return event;
+  }
+}
+
+ApiClient::ApiClient(const ClusterConfig& config, std::chrono::seconds longest_watch)
+    : server_(config.server),
+      token_(config.token, config.token_file),
+      requests_(config.server, client_config(config, kRequestTimeout)),
+      watches_(config.server, client_config(config, longest_watch + std::chrono::seconds(30))) {}
+
+web::http::http_request ApiClient::prepare(const web::http::method& method, const std::string& path) {
+  web::http::http_request request(method);
+  request.set_request_uri(path);
+  request.headers().add("Accept", "application/json");
+  if (const std::string token = token_.current(); !token.empty()) request.headers().add("Authorization", "Bearer " + token);
+  return request;
+}
+
+ApiResponse ApiClient::finish(web::http::http_response response) {
+  ApiResponse result{response.status_code(), {}};
+  try {
+    result.body = parse_body(response.extract_utf8string(true).get());
+  } catch (const std::exception& error) {
+    throw ApiUnreachable(std::string("reading the response from ") + server_ + " failed: " + error.what());
+  }
+  if (result.status == 401) token_.invalidate();
+  return result;
+}
+
+ApiResponse ApiClient::get(const std::string& path) {
+  try {
+    return finish(requests_.request(prepare(web::http::methods::GET, path)).get());
+  } catch (const web::http::http_exception& error) {
+    throw ApiUnreachable("GET " + server_ + path + " failed: " + error.what());
+  }
+}
+
+ApiResponse ApiClient::send(const web::http::method& method, const std::string& path, const nlohmann::json& body,
+                            const std::string& content_type) {
+  web::http::http_request request = prepare(method, path);
+  request.set_body(body.dump(), content_type);
+  try {
+    return finish(requests_.request(request).get());
+  } catch (const web::http::http_exception& error) {
+    throw ApiUnreachable(method + " " + server_ + path + " failed: " + error.what());
+  }
+}
+
+std::unique_ptr<WatchStream> ApiClient::watch(const std::string& path, ApiResponse& refused) {
+  pplx::cancellation_token_source cancel;
+  web::http::http_response response;
+  try {
+    response = watches_.request(prepare(web::http::methods::GET, path), cancel.get_token()).get();
+  } catch (const std::exception& error) {
+    throw ApiUnreachable("watch " + server_ + path + " failed: " + error.what());
+  }
+  if (response.status_code() != web::http::status_codes::OK) {
+    refused = finish(std::move(response));
+    return nullptr;
+  }
+  return std::make_unique<WatchStream>(std::move(response), std::move(cancel));
+}
+
+}  // namespace snigate::controller::kube

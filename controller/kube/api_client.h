@@ -1,0 +1,81 @@
+// HTTP access to the Kubernetes API server: one client for ordinary requests and another for
+// watch streams, whose inactivity timeout exceeds the longest watch the reflectors ask for.
+#pragma once
+
+#include <cpprest/http_client.h>
+
+#include <chrono>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "kube/bearer_token.h"
+#include "kube/cluster_config.h"
+
+namespace snigate::controller::kube {
+
+struct ApiResponse {
+  int status = 0;
+  nlohmann::json body;  // the decoded JSON body, or the raw text when it was not JSON
+
+  bool ok() const { return status >= 200 && status < 300; }
+  // "Status 409 Conflict: <message>" for logs and errors.
+  std::string describe() const;
+};
+
+// The server could not be reached or the connection broke (as opposed to an HTTP error status).
+class ApiUnreachable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// An open watch: one JSON event per line until the server ends the stream.
+class WatchStream {
+ public:
+  WatchStream(web::http::http_response response, pplx::cancellation_token_source cancel);
+  ~WatchStream();
+  WatchStream(const WatchStream&) = delete;
+  WatchStream& operator=(const WatchStream&) = delete;
+
+  // The next event, or nullopt when the server ended the stream. Throws ApiUnreachable.
+  std::optional<nlohmann::json> next_event();
+
+  // Ends the stream from another thread; next_event() then returns or throws at once.
+  void cancel();
+
+ private:
+  web::http::http_response response_;
+  concurrency::streams::istream body_;
+  pplx::cancellation_token_source cancel_;
+};
+
+class ApiClient {
+ public:
+  static constexpr std::chrono::seconds kRequestTimeout{30};
+
+  // `longest_watch` is the largest timeoutSeconds any watch will ask for.
+  ApiClient(const ClusterConfig& config, std::chrono::seconds longest_watch);
+
+  ApiResponse get(const std::string& path);
+  ApiResponse send(const web::http::method& method, const std::string& path, const nlohmann::json& body,
+                   const std::string& content_type = "application/json");
+
+  // Starts a watch. The response status is checked by the caller: a non-2xx watch comes back as
+  // an ApiResponse through `refused`, and the stream is empty.
+  std::unique_ptr<WatchStream> watch(const std::string& path, ApiResponse& refused);
+
+  const std::string& server() const { return server_; }
+
+ private:
+  web::http::http_request prepare(const web::http::method& method, const std::string& path);
+  ApiResponse finish(web::http::http_response response);
+
+  std::string server_;
+  BearerToken token_;
+  web::http::client::http_client requests_;
+  web::http::client::http_client watches_;
+};
+
+}  // namespace snigate::controller::kube
