@@ -1,0 +1,146 @@
+// RouteTable: which target a server name reaches, from exact names through wildcards to the default.
+#include "routing/route_table.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace snigate::routing {
+namespace {
+
+using snapshot::Backend;
+using snapshot::Route;
+using snapshot::Snapshot;
+using snapshot::Wildcard;
+
+Route route(std::string hostname, Wildcard wildcard = Wildcard::single_label) {
+  static int next_port = 10000;
+  Route route;
+  route.hostname = std::move(hostname);
+  route.wildcard = wildcard;
+  route.backends = {Backend{"127.0.0.1", static_cast<std::uint16_t>(next_port++), 1}};
+  return route;
+}
+
+Snapshot snapshot_of(std::vector<Route> routes, bool with_default = false) {
+  Snapshot snapshot;
+  snapshot.generation = 1;
+  snapshot.routes = std::move(routes);
+  if (with_default) snapshot.default_backend = snapshot::DefaultBackend{{Backend{"::1", 8443, 1}}, {}};
+  return snapshot;
+}
+
+// The route name a server name reaches, or "(refused)".
+std::string reached(const RouteTable& table, std::string_view server_name) {
+  const RouteTarget* target = table.lookup(server_name);
+  return target ? target->name() : "(refused)";
+}
+
+TEST(RouteTable, ExactNameMatchesOnlyItself) {
+  RouteTable table(snapshot_of({route("www.example.com")}), 1);
+  EXPECT_EQ(reached(table, "www.example.com"), "www.example.com");
+  EXPECT_EQ(reached(table, "example.com"), "(refused)");
+  EXPECT_EQ(reached(table, "a.www.example.com"), "(refused)");
+  EXPECT_EQ(reached(table, "www.example.co"), "(refused)");
+}
+
+TEST(RouteTable, WildcardMatchesExactlyOneLabel) {
+  RouteTable table(snapshot_of({route("*.example.com")}), 1);
+  EXPECT_EQ(reached(table, "a.example.com"), "*.example.com");
+  EXPECT_EQ(reached(table, "a.b.example.com"), "(refused)");
+  EXPECT_EQ(reached(table, "example.com"), "(refused)");
+  EXPECT_EQ(reached(table, "aexample.com"), "(refused)");
+}
+
+TEST(RouteTable, SuffixWildcardMatchesAnyDepthBelowIt) {
+  RouteTable table(snapshot_of({route("*.example.com", Wildcard::suffix)}), 1);
+  EXPECT_EQ(reached(table, "a.example.com"), "*.example.com");
+  EXPECT_EQ(reached(table, "a.b.c.example.com"), "*.example.com");
+  EXPECT_EQ(reached(table, "example.com"), "(refused)");
+  EXPECT_EQ(reached(table, "notexample.com"), "(refused)");
+}
+
+TEST(RouteTable, ExactNameWinsOverWildcard) {
+  RouteTable table(snapshot_of({route("*.example.com", Wildcard::suffix), route("www.example.com")}), 1);
+  EXPECT_EQ(reached(table, "www.example.com"), "www.example.com");
+  EXPECT_EQ(reached(table, "api.example.com"), "*.example.com");
+}
+
+TEST(RouteTable, LongerWildcardWinsOverShorter) {
+  RouteTable table(snapshot_of({route("*.example.com", Wildcard::suffix), route("*.eu.example.com", Wildcard::suffix)}),
+                   1);
+  EXPECT_EQ(reached(table, "a.eu.example.com"), "*.eu.example.com");
+  EXPECT_EQ(reached(table, "a.b.eu.example.com"), "*.eu.example.com");
+  EXPECT_EQ(reached(table, "a.us.example.com"), "*.example.com");
+}
+
+TEST(RouteTable, SingleLabelWildcardTooShallowFallsThroughToASuffixWildcard) {
+  RouteTable table(snapshot_of({route("*.example.com", Wildcard::suffix), route("*.eu.example.com")}), 1);
+  EXPECT_EQ(reached(table, "a.eu.example.com"), "*.eu.example.com");
+  EXPECT_EQ(reached(table, "a.b.eu.example.com"), "*.example.com");
+}
+
+TEST(RouteTable, LookupIgnoresCase) {
+  RouteTable table(snapshot_of({route("www.example.com"), route("*.example.org")}), 1);
+  EXPECT_EQ(reached(table, "WWW.Example.COM"), "www.example.com");
+  EXPECT_EQ(reached(table, "Shop.EXAMPLE.org"), "*.example.org");
+}
+
+TEST(RouteTable, LookupIgnoresOneTrailingDot) {
+  RouteTable table(snapshot_of({route("www.example.com"), route("*.example.org")}), 1);
+  EXPECT_EQ(reached(table, "www.example.com."), "www.example.com");
+  EXPECT_EQ(reached(table, "a.example.org."), "*.example.org");
+  EXPECT_EQ(reached(table, "www.example.com.."), "(refused)");
+}
+
+TEST(RouteTable, NoServerNameGoesToTheDefaultBackend) {
+  RouteTable table(snapshot_of({route("www.example.com")}, /*with_default=*/true), 1);
+  EXPECT_EQ(reached(table, ""), "default");
+}
+
+TEST(RouteTable, UnmatchedNameGoesToTheDefaultBackend) {
+  RouteTable table(snapshot_of({route("www.example.com"), route("*.example.org")}, /*with_default=*/true), 1);
+  EXPECT_EQ(reached(table, "other.example.net"), "default");
+  EXPECT_EQ(reached(table, "a.b.example.org"), "default");
+  const RouteTarget* fallback = table.lookup("other.example.net");
+  ASSERT_NE(fallback, nullptr);
+  ASSERT_EQ(fallback->backends().size(), 1u);
+  EXPECT_EQ(fallback->backends()[0],
+            boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("::1"), 8443));
+}
+
+TEST(RouteTable, WithoutDefaultBackendUnmatchedAndNamelessClientsAreRefused) {
+  RouteTable table(snapshot_of({route("www.example.com")}), 1);
+  EXPECT_EQ(table.lookup("other.example.com"), nullptr);
+  EXPECT_EQ(table.lookup(""), nullptr);
+}
+
+TEST(RouteTable, EmptySnapshotRefusesEveryone) {
+  RouteTable table(snapshot_of({}), 1);
+  EXPECT_EQ(table.lookup("www.example.com"), nullptr);
+  EXPECT_EQ(table.lookup(""), nullptr);
+}
+
+TEST(RouteTable, TargetCarriesTheRoutesBackendsInOrderAndItsProxyProtocol) {
+  Route tls_route = route("db.example.com");
+  tls_route.backends = {Backend{"10.0.0.1", 5432, 3}, Backend{"2001:db8::7", 5433, 1}};
+  tls_route.proxy_protocol = snapshot::ProxyProtocol::v2;
+  RouteTable table(snapshot_of({tls_route}), 1);
+  const RouteTarget* target = table.lookup("db.example.com");
+  ASSERT_NE(target, nullptr);
+  using boost::asio::ip::make_address;
+  using boost::asio::ip::tcp;
+  EXPECT_EQ(target->backends(), (std::vector<tcp::endpoint>{{make_address("10.0.0.1"), 5432},
+                                                            {make_address("2001:db8::7"), 5433}}));
+  EXPECT_EQ(target->proxy_protocol(), snapshot::ProxyProtocol::v2);
+}
+
+TEST(RouteTable, KeepsTheSnapshotItWasBuiltFrom) {
+  auto snapshot = snapshot_of({route("www.example.com")}, true);
+  RouteTable table(snapshot, 1);
+  EXPECT_EQ(table.snapshot(), snapshot);
+}
+
+}  // namespace
+}  // namespace snigate::routing

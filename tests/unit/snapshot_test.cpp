@@ -1,0 +1,265 @@
+// The snapshot document: what decode accepts, how it normalizes, and why it refuses, each reason
+// naming the route and backend it is about.
+#include "snapshot/snapshot.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace snigate::snapshot {
+namespace {
+
+using nlohmann::json;
+
+json valid_document() {
+  return json::parse(R"({
+    "version": 1,
+    "generation": 42,
+    "routes": [
+      {"hostname": "www.example.com", "backends": [{"address": "10.0.0.1", "port": 443, "weight": 3},
+                                                   {"address": "10.0.0.2", "port": 8443}]},
+      {"hostname": "*.example.org", "wildcard": "suffix", "proxy_protocol": "v2",
+       "backends": [{"address": "2001:db8::1", "port": 443}]}
+    ],
+    "default_backend": {"backends": [{"address": "127.0.0.1", "port": 9443}], "proxy_protocol": "v1"}
+  })");
+}
+
+// The reason decode gives for refusing `document`, or a failure when it accepts it.
+std::string rejection(const std::string& document) {
+  try {
+    decode(document);
+  } catch (const InvalidSnapshot& invalid) {
+    return invalid.what();
+  }
+  ADD_FAILURE() << "accepted: " << document;
+  return {};
+}
+
+std::string rejection(const json& document) { return rejection(document.dump()); }
+
+// The reason for refusing the valid document after `edit`.
+std::string rejection_after(const std::function<void(json&)>& edit) {
+  json document = valid_document();
+  edit(document);
+  return rejection(document);
+}
+
+json& route1(json& document) { return document["routes"][1]; }
+json& route1_backend0(json& document) { return document["routes"][1]["backends"][0]; }
+
+TEST(Snapshot, DecodesEveryField) {
+  Snapshot snapshot = decode(valid_document().dump());
+  EXPECT_EQ(snapshot.generation, 42u);
+  ASSERT_EQ(snapshot.routes.size(), 2u);
+  EXPECT_EQ(snapshot.routes[0].hostname, "www.example.com");
+  EXPECT_EQ(snapshot.routes[0].backends, (std::vector<Backend>{{"10.0.0.1", 443, 3}, {"10.0.0.2", 8443, 1}}));
+  EXPECT_EQ(snapshot.routes[0].proxy_protocol, ProxyProtocol::none);
+  EXPECT_EQ(snapshot.routes[1].hostname, "*.example.org");
+  EXPECT_TRUE(snapshot.routes[1].is_wildcard());
+  EXPECT_EQ(snapshot.routes[1].wildcard, Wildcard::suffix);
+  EXPECT_EQ(snapshot.routes[1].proxy_protocol, ProxyProtocol::v2);
+  ASSERT_TRUE(snapshot.default_backend);
+  EXPECT_EQ(snapshot.default_backend->backends, (std::vector<Backend>{{"127.0.0.1", 9443, 1}}));
+  EXPECT_EQ(snapshot.default_backend->proxy_protocol, ProxyProtocol::v1);
+}
+
+TEST(Snapshot, WildcardModeDefaultsToSingleLabel) {
+  auto document = valid_document();
+  route1(document).erase("wildcard");
+  EXPECT_EQ(decode(document.dump()).routes[1].wildcard, Wildcard::single_label);
+}
+
+TEST(Snapshot, EncodeThenDecodeGivesTheSameSnapshot) {
+  Snapshot original = decode(valid_document().dump());
+  EXPECT_EQ(decode(encode(original)), original);
+  Snapshot without_default = original;
+  without_default.default_backend.reset();
+  without_default.routes[1].wildcard = Wildcard::single_label;
+  EXPECT_EQ(decode(encode(without_default)), without_default);
+}
+
+TEST(Snapshot, EncodingIsCanonical) {
+  Snapshot snapshot = decode(valid_document().dump());
+  EXPECT_EQ(encode(decode(encode(snapshot))), encode(snapshot));
+}
+
+TEST(Snapshot, HostnamesAreLowerCasedAndLoseOneTrailingDot) {
+  auto document = valid_document();
+  document["routes"][0]["hostname"] = "WWW.Example.COM.";
+  route1(document)["hostname"] = "*.Example.ORG";
+  Snapshot snapshot = decode(document.dump());
+  EXPECT_EQ(snapshot.routes[0].hostname, "www.example.com");
+  EXPECT_EQ(snapshot.routes[1].hostname, "*.example.org");
+}
+
+TEST(Snapshot, AcceptsAnEmptyRouteListAndTheLargestGeneration) {
+  Snapshot snapshot = decode(R"({"version": 1, "generation": 18446744073709551615, "routes": []})");
+  EXPECT_EQ(snapshot.generation, UINT64_MAX);
+  EXPECT_TRUE(snapshot.routes.empty());
+  EXPECT_FALSE(snapshot.default_backend);
+}
+
+TEST(Snapshot, AcceptsBoundaryPortsAndWeights) {
+  auto document = valid_document();
+  route1_backend0(document)["port"] = 65535;
+  route1_backend0(document)["weight"] = kMaxWeight;
+  document["routes"][0]["backends"][0]["port"] = 1;
+  Snapshot snapshot = decode(document.dump());
+  EXPECT_EQ(snapshot.routes[1].backends[0].port, 65535);
+  EXPECT_EQ(snapshot.routes[1].backends[0].weight, kMaxWeight);
+  EXPECT_EQ(snapshot.routes[0].backends[0].port, 1);
+}
+
+TEST(Snapshot, RejectsTextThatIsNotJson) {
+  EXPECT_EQ(rejection(std::string(R"({"version": 1,)")), "not valid JSON");
+  EXPECT_EQ(rejection(std::string("")), "not valid JSON");
+  EXPECT_EQ(rejection(std::string("[]")), "must be an object");
+}
+
+TEST(Snapshot, RejectsUnknownFieldsAtEveryLevel) {
+  EXPECT_EQ(rejection_after([](json& d) { d["generaton"] = 1; }), R"(unknown field "generaton")");
+  EXPECT_EQ(rejection_after([](json& d) { route1(d)["hostnmae"] = "x"; }), R"(route 1: unknown field "hostnmae")");
+  EXPECT_EQ(rejection_after([](json& d) { route1_backend0(d)["wieght"] = 1; }),
+            R"(route 1: backend 0: unknown field "wieght")");
+  EXPECT_EQ(rejection_after([](json& d) { d["default_backend"]["routes"] = json::array(); }),
+            R"(default_backend: unknown field "routes")");
+}
+
+TEST(Snapshot, RejectsAMissingOrUnsupportedVersion) {
+  EXPECT_EQ(rejection_after([](json& d) { d.erase("version"); }), R"(missing "version")");
+  EXPECT_EQ(rejection_after([](json& d) { d["version"] = 2; }),
+            "unsupported version 2 (this dataplane speaks 1)");
+  EXPECT_EQ(rejection_after([](json& d) { d["version"] = "1"; }), R"("version" must be a non-negative integer)");
+}
+
+TEST(Snapshot, RejectsAGenerationThatIsNotANonNegativeInteger) {
+  for (json generation : {json("42"), json(-1), json(1.5), json(nullptr)}) {
+    EXPECT_EQ(rejection_after([&](json& d) { d["generation"] = generation; }),
+              R"("generation" must be a non-negative integer)")
+        << generation;
+  }
+  EXPECT_EQ(rejection_after([](json& d) { d.erase("generation"); }), R"(missing "generation")");
+}
+
+TEST(Snapshot, RejectsRoutesThatAreNotAnArray) {
+  EXPECT_EQ(rejection_after([](json& d) { d["routes"] = json::object(); }), R"("routes" must be an array)");
+  EXPECT_EQ(rejection_after([](json& d) { d.erase("routes"); }), R"("routes" must be an array)");
+  EXPECT_EQ(rejection_after([](json& d) { d["routes"][1] = "www.example.net"; }), "route 1: must be an object");
+}
+
+TEST(Snapshot, RejectsInvalidHostnames) {
+  for (std::string hostname : {"", "exa mple.com", "-www.example.com", "www-.example.com", "www..example.com",
+                               "www_x.example.com", "caf\u00e9.example.com", ".", "*.", "*", "www.*.example.com"}) {
+    EXPECT_EQ(rejection_after([&](json& d) { route1(d)["hostname"] = hostname; route1(d).erase("wildcard"); }),
+              "route 1: hostname \"" + hostname + "\" is not a valid DNS name");
+  }
+  EXPECT_EQ(rejection_after([](json& d) { route1(d)["hostname"] = 7; }), R"(route 1: "hostname" must be a string)");
+  EXPECT_EQ(rejection_after([](json& d) { route1(d).erase("hostname"); }), R"(route 1: "hostname" must be a string)");
+}
+
+TEST(Snapshot, RejectsADoubleWildcard) {
+  EXPECT_EQ(rejection_after([](json& d) { route1(d)["hostname"] = "*.*.example.org"; }),
+            R"(route 1: hostname "*.*.example.org" is not a valid DNS name)");
+}
+
+TEST(Snapshot, RejectsHostnamesOverTheDnsLimits) {
+  std::string label63(63, 'a');
+  std::string name253 = label63 + "." + label63 + "." + label63 + "." + std::string(61, 'b');
+  ASSERT_EQ(name253.size(), 253u);
+  auto document = valid_document();
+  document["routes"][0]["hostname"] = name253;
+  EXPECT_EQ(decode(document.dump()).routes[0].hostname, name253);
+
+  std::string name254 = name253 + "c";
+  EXPECT_EQ(rejection_after([&](json& d) { route1(d)["hostname"] = name254; route1(d).erase("wildcard"); }),
+            "route 1: hostname \"" + name254 + "\" is not a valid DNS name");
+  std::string label64 = std::string(64, 'a') + ".example.org";
+  EXPECT_EQ(rejection_after([&](json& d) { route1(d)["hostname"] = label64; route1(d).erase("wildcard"); }),
+            "route 1: hostname \"" + label64 + "\" is not a valid DNS name");
+}
+
+TEST(Snapshot, RejectsAWildcardModeOnAnExactHostname) {
+  EXPECT_EQ(rejection_after([](json& d) { d["routes"][0]["wildcard"] = "suffix"; }),
+            R"(route 0: "wildcard" is only allowed on "*." hostnames)");
+}
+
+TEST(Snapshot, RejectsAnUnknownWildcardMode) {
+  for (json mode : {json("prefix"), json("Suffix"), json(1), json(nullptr)}) {
+    EXPECT_EQ(rejection_after([&](json& d) { route1(d)["wildcard"] = mode; }),
+              R"(route 1: "wildcard" must be "single-label" or "suffix")")
+        << mode;
+  }
+}
+
+TEST(Snapshot, RejectsADuplicateHostnameEvenWhenSpelledDifferently) {
+  EXPECT_EQ(rejection_after([](json& d) {
+              d["routes"].push_back(d["routes"][0]);
+              d["routes"][2]["hostname"] = "WWW.example.com.";
+            }),
+            R"(route 2: duplicate hostname "www.example.com")");
+}
+
+TEST(Snapshot, RejectsBackendsThatAreEmptyOrNotAnArray) {
+  EXPECT_EQ(rejection_after([](json& d) { route1(d)["backends"] = json::array(); }), R"(route 1: "backends" is empty)");
+  EXPECT_EQ(rejection_after([](json& d) { route1(d)["backends"] = route1_backend0(d); }),
+            R"(route 1: "backends" must be an array)");
+  EXPECT_EQ(rejection_after([](json& d) { route1(d).erase("backends"); }), R"(route 1: "backends" must be an array)");
+  EXPECT_EQ(rejection_after([](json& d) { route1(d)["backends"][0] = "10.0.0.1:443"; }),
+            "route 1: backend 0: must be an object");
+}
+
+TEST(Snapshot, RejectsBackendAddressesThatAreNotIpLiterals) {
+  for (std::string address : {"backend.example.com", "localhost", "10.0.0.256", "10.0.0", "10.0.0.1:443",
+                              "[2001:db8::1]", "fe80::1%eth0", ""}) {
+    EXPECT_EQ(rejection_after([&](json& d) { route1_backend0(d)["address"] = address; }),
+              "route 1: backend 0: address \"" + address + "\" is not an IPv4 or IPv6 literal");
+  }
+  EXPECT_EQ(rejection_after([](json& d) { route1_backend0(d)["address"] = 167772161; }),
+            R"(route 1: backend 0: "address" must be a string)");
+}
+
+TEST(Snapshot, RejectsPortsOutsideOneTo65535) {
+  EXPECT_EQ(rejection_after([](json& d) { route1_backend0(d)["port"] = 0; }),
+            R"(route 1: backend 0: "port" 0 out of range 1-65535)");
+  EXPECT_EQ(rejection_after([](json& d) { route1_backend0(d)["port"] = 65536; }),
+            R"(route 1: backend 0: "port" 65536 out of range 1-65535)");
+  EXPECT_EQ(rejection_after([](json& d) { route1_backend0(d)["port"] = -443; }),
+            R"(route 1: backend 0: "port" must be a non-negative integer)");
+  EXPECT_EQ(rejection_after([](json& d) { route1_backend0(d)["port"] = "443"; }),
+            R"(route 1: backend 0: "port" must be a non-negative integer)");
+  EXPECT_EQ(rejection_after([](json& d) { route1_backend0(d).erase("port"); }), R"(route 1: backend 0: missing "port")");
+}
+
+TEST(Snapshot, RejectsWeightsOutsideOneToTheMaximum) {
+  EXPECT_EQ(rejection_after([](json& d) { route1_backend0(d)["weight"] = 0; }),
+            R"(route 1: backend 0: "weight" 0 out of range 1-1000000)");
+  EXPECT_EQ(rejection_after([](json& d) { route1_backend0(d)["weight"] = kMaxWeight + 1; }),
+            R"(route 1: backend 0: "weight" 1000001 out of range 1-1000000)");
+  EXPECT_EQ(rejection_after([](json& d) { d["routes"][1]["backends"].push_back({{"address", "::1"}, {"port", 1},
+                                                                               {"weight", 2.5}}); }),
+            R"(route 1: backend 1: "weight" must be a non-negative integer)");
+}
+
+TEST(Snapshot, RejectsAnUnknownProxyProtocol) {
+  for (json version : {json("v3"), json("V1"), json(2), json(nullptr)}) {
+    EXPECT_EQ(rejection_after([&](json& d) { route1(d)["proxy_protocol"] = version; }),
+              R"(route 1: "proxy_protocol" must be "none", "v1" or "v2")")
+        << version;
+  }
+}
+
+TEST(Snapshot, RejectsAnInvalidDefaultBackend) {
+  EXPECT_EQ(rejection_after([](json& d) { d["default_backend"] = "10.0.0.1"; }), "default_backend: must be an object");
+  EXPECT_EQ(rejection_after([](json& d) { d["default_backend"]["backends"] = json::array(); }),
+            R"(default_backend: "backends" is empty)");
+  EXPECT_EQ(rejection_after([](json& d) { d["default_backend"]["backends"][0]["address"] = "fallback.local"; }),
+            R"(default_backend: backend 0: address "fallback.local" is not an IPv4 or IPv6 literal)");
+  EXPECT_EQ(rejection_after([](json& d) { d["default_backend"]["proxy_protocol"] = "v9"; }),
+            R"(default_backend: "proxy_protocol" must be "none", "v1" or "v2")");
+}
+
+}  // namespace
+}  // namespace snigate::snapshot
