@@ -76,7 +76,8 @@ def snigate_ratios(entries: list, workload: str, workers: int) -> dict:
 def markdown(meta: dict, entries: list, workload_order: list) -> str:
     lines = [f"# snigate benchmark, {meta['date']}", "",
              f"Profile {meta['profile']}. Machine: {meta['machine']['cpu']}, {meta['machine']['cpus']} CPUs, "
-             f"{meta['machine']['memory_gib']} GiB, Linux {meta['machine']['kernel']}. "
+             f"{meta['machine']['memory_gib']} GiB, Linux {meta['machine']['kernel']}, load average "
+             f"{' '.join(meta['machine']['load_average_at_start'])} at the start. "
              f"Peers: " + ", ".join(f"{name} {version}" for name, version in meta["versions"].items() if version) + ".",
              "", "Each cell: median (min–max) over the runs; ratio is the headline figure over no proxy's.", ""]
     setups = sorted({(e["workers"], e["pinned"]) for e in entries})

@@ -70,11 +70,19 @@ class SnigatePeer(Peer):
         return None if os.access(self.binary, os.X_OK) else f"{self.binary} does not exist (build snigate-dataplane)"
 
     def version(self):
+        """The commit, and the build type when the binary comes from a CMake build directory."""
         try:
-            return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                                  cwd=os.path.dirname(__file__)).stdout.strip()
+            commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                                    cwd=os.path.dirname(__file__)).stdout.strip()
         except OSError:
-            return ""
+            commit = ""
+        cache = os.path.join(os.path.dirname(os.path.dirname(self.binary)), "CMakeCache.txt")
+        build_type = ""
+        if os.path.exists(cache):
+            with open(cache) as entries:
+                build_type = next((line.split("=", 1)[1].strip() for line in entries
+                                   if line.startswith("CMAKE_BUILD_TYPE:")), "")
+        return f"{commit} ({build_type})" if build_type else commit
 
     def start(self, workdir, routes, workers, cpus):
         write_atomically(f"{workdir}/routes.json", json.dumps(routes.to_snigate_snapshot()))
