@@ -10,11 +10,10 @@ from dataclasses import dataclass, field
 
 from . import workloads
 from .loadgen import Loadgen, LoadgenError
-from .peers.peer import Peer, PeerUnavailable
+from .peers.peer import Peer, PeerUnavailable, wait_for_listener
 from .process_group import ProcessGroup
 from .profile import Profile
 from .routes import BACKEND_PORTS, LOOPBACK, RouteTable
-from .peers.peer import wait_for_listener
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ class Suite:
     def run(self) -> list:
         for setup in self.setups:
             log(f"setup: {setup.label}")
-            backend = self._start_backend(setup)
+            backend = self.start_backend(setup)
             try:
                 self._run_setup(setup)
             finally:
@@ -90,7 +89,7 @@ class Suite:
             self.measurements, key=lambda k: (WORKLOAD_ORDER.index(k[0]), self.setups.index(k[2]),
                                               [p.name for p in self.peers].index(k[1])))]
 
-    def _start_backend(self, setup: Setup) -> ProcessGroup:
+    def start_backend(self, setup: Setup) -> ProcessGroup:
         command = [f"{self.bin_dir}/snigate-bench-backend"]
         for mode, port in BACKEND_PORTS.items():
             command += [f"--{mode.split('_')[0]}", f"{LOOPBACK}:{port}"]
