@@ -28,5 +28,5 @@ class Profile:
 FULL = Profile(name="full", runs=5, concurrency=64, warmup_ms=1000, duration_ms=10000, latency_rate_fraction=0.5,
                bulk_bytes_single=GIB, bulk_bytes_each=GIB, idle_connections=5000, churn_interval_ms=100)
 
-QUICK = Profile(name="quick", runs=1, concurrency=64, warmup_ms=300, duration_ms=1500, latency_rate_fraction=0.5,
+QUICK = Profile(name="quick", runs=1, concurrency=64, warmup_ms=200, duration_ms=1000, latency_rate_fraction=0.5,
                 bulk_bytes_single=256 * MIB, bulk_bytes_each=16 * MIB, idle_connections=1000, churn_interval_ms=100)
