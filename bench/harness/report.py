@@ -89,8 +89,9 @@ def markdown(meta: dict, entries: list, workload_order: list) -> str:
         headline = HEADLINE[workload]
         lines += [f"## {workload}", "", f"Headline: {headline.label} ({'higher' if headline.higher_is_better else 'lower'}"
                   " is better).", ""]
-        lines.append("| workers | peer | " + " | ".join(figures) + " | ratio to no proxy |")
-        lines.append("|---|---|" + "---|" * (len(figures) + 1))
+        has_baseline = any(e["peer"] == BASELINE and e["figures"] for e in rows)
+        lines.append("| workers | peer | " + " | ".join(figures) + (" | ratio to no proxy |" if has_baseline else " |"))
+        lines.append("|---|---|" + "---|" * (len(figures) + (1 if has_baseline else 0)))
         for workers, pinned in setups:
             for entry in [e for e in rows if (e["workers"], e["pinned"]) == (workers, pinned)]:
                 cells = []
@@ -103,8 +104,8 @@ def markdown(meta: dict, entries: list, workload_order: list) -> str:
                 shown_ratio = ratio(own["median"] if own else None, baseline)
                 note = entry.get("note") or ("; ".join(entry["errors"])[:200] if entry.get("errors") else "")
                 peer = entry["peer"] + (f" ({note})" if note else "")
-                lines.append(f"| {workers}{' pinned' if pinned else ''} | {peer} | " + " | ".join(cells) +
-                             f" | {_format(shown_ratio) if shown_ratio else '–'} |")
+                ratio_cell = f" | {_format(shown_ratio) if shown_ratio else '–'} |" if has_baseline else " |"
+                lines.append(f"| {workers}{' pinned' if pinned else ''} | {peer} | " + " | ".join(cells) + ratio_cell)
         for workers, _ in setups:
             ratios = snigate_ratios(entries, workload, workers)
             lines.append("")
