@@ -22,6 +22,7 @@ def write_chart(path: str, workload: str, entries: list) -> None:
                 return value["median"] if value else None
         return None
 
+    peers = [peer for peer in peers if any(median(peer, setup) is not None for setup in setups)]
     has_baseline = all(median(BASELINE, setup) for setup in setups)
     figure, axes = plt.subplots(figsize=(9, 4.5))
     width = 0.8 / max(1, len(setups))
@@ -34,7 +35,8 @@ def write_chart(path: str, workload: str, entries: list) -> None:
         label = f"{setup[0]} worker(s){', pinned' if setup[1] else ', unpinned'}"
         positions = [i + (index - (len(setups) - 1) / 2) * width for i in range(len(peers))]
         bars = axes.bar(positions, values, width, label=label)
-        axes.bar_label(bars, fmt="%.2f" if has_baseline else "%.3g", fontsize=8)
+        axes.bar_label(bars, labels=[f"{v:.2f}" if has_baseline or v < 100 else f"{v:,.0f}" for v in values],
+                       fontsize=8)
     axes.set_xticks(range(len(peers)), peers)
     better = "higher" if headline.higher_is_better else "lower"
     axes.set_ylabel(f"{headline.label} / no proxy" if has_baseline else headline.label)
