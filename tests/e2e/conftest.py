@@ -32,7 +32,8 @@ def backend_factory(cert_dir):
 
 @pytest.fixture
 def dataplane_factory(tmp_path):
-    """Starts dataplanes; each is stopped (SIGTERM) after the test and its log shown on failure."""
+    """Starts dataplanes; after the test each must stop cleanly on SIGTERM (exit 0), and a
+    sanitizer build must have reported nothing."""
     started = []
 
     def start(**kwargs) -> Dataplane:
@@ -42,4 +43,7 @@ def dataplane_factory(tmp_path):
 
     yield start
     for dataplane in started:
-        dataplane.stop()
+        status = dataplane.stop()
+        log = dataplane.log()
+        assert "Sanitizer" not in log and "runtime error" not in log, log
+        assert status == 0, f"dataplane exited with {status}:\n{log}"
