@@ -22,15 +22,14 @@ constexpr auto kLingerTime = std::chrono::seconds(1);
 
 }  // namespace
 
-Connection::Connection(Worker& worker, tcp::socket client, ConnectionLimit::Slot slot)
+Connection::Connection(Worker& worker, tcp::socket client, const tcp::endpoint& peer, ConnectionLimit::Slot slot)
     : worker_(worker),
       slot_(std::move(slot)),
       client_(std::move(client)),
       upstream_(worker.io()),
       timer_(worker.io()),
+      client_endpoint_(peer),
       parser_(worker.settings().max_client_hello_bytes) {
-  boost::system::error_code ignored;
-  client_endpoint_ = client_.remote_endpoint(ignored);
   ++worker_.metrics().active;
 }
 
@@ -102,9 +101,11 @@ void Connection::route() {
   }
   counters_ = &worker_.metrics().route(target_->name());
   first_backend_ = target_->first_backend(worker_.index());
-  boost::system::error_code ignored;
-  preamble_ = routing::proxy_protocol_header(target_->proxy_protocol(), client_endpoint_,
-                                             client_.local_endpoint(ignored), server_name);
+  if (target_->proxy_protocol() != snapshot::ProxyProtocol::none) {
+    boost::system::error_code ignored;
+    preamble_ = routing::proxy_protocol_header(target_->proxy_protocol(), client_endpoint_,
+                                               client_.local_endpoint(ignored), server_name);
+  }
   connect();
 }
 
@@ -141,7 +142,6 @@ void Connection::on_connected(const boost::system::error_code& error) {
   }
   boost::system::error_code ignored;
   upstream_.set_option(tcp::no_delay(true), ignored);
-  client_.set_option(tcp::no_delay(true), ignored);
   replay();
 }
 

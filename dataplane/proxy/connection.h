@@ -28,7 +28,8 @@ namespace snigate::proxy {
 
 class Connection : public std::enable_shared_from_this<Connection>, public ConnectionHook {
  public:
-  Connection(Worker& worker, boost::asio::ip::tcp::socket client, ConnectionLimit::Slot slot);
+  Connection(Worker& worker, boost::asio::ip::tcp::socket client, const boost::asio::ip::tcp::endpoint& peer,
+             ConnectionLimit::Slot slot);
   ~Connection();
 
   void start();

@@ -23,6 +23,7 @@ class Listener {
 
   Worker& worker_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::ip::tcp::endpoint peer_;  // filled by each accept
   boost::asio::steady_timer pause_timer_;
 };
 
