@@ -23,7 +23,7 @@ HEADLINE = {
 # Every figure shown in the Markdown tables, per workload, in order.
 TABLE_FIGURES = {
     "new_connections": ["connections_per_s", "latency_p50_us", "latency_p99_us", "latency_rate_per_s"],
-    "idle": ["rss_kib_per_connection", "fds_per_connection", "established"],
+    "idle": ["rss_kib_per_connection", "fds_per_connection", "established", "failed"],
     "churn": ["failed_connections", "failed_connect", "failed_reset", "failed_short_reply", "failed_timeout",
               "connections_per_s", "route_changes", "proxy_survived"],
 }

@@ -64,7 +64,7 @@ def log(message: str) -> None:
 class Suite:
     def __init__(self, peers: list, bin_dir: str, profile: Profile, setups: list, workload_names: list):
         self.peers = peers
-        self.bin_dir = bin_dir
+        self.bin_dir = os.path.abspath(bin_dir)
         self.profile = profile
         self.setups = setups
         self.workload_names = workload_names

@@ -57,12 +57,13 @@ def write_atomically(path: str, text: str) -> None:
 
 def wait_for_listener(group: ProcessGroup, port: int, timeout_s: float = 10.0) -> None:
     deadline = time.monotonic() + timeout_s
+    see_log = f"; see {group.log_path}" if group.log_path else ""
     while time.monotonic() < deadline:
         if not group.alive():
-            raise PeerUnavailable(f"exited with {group.process.returncode} before listening; see {group.log_path}")
+            raise PeerUnavailable(f"exited with {group.process.returncode} before listening{see_log}")
         try:
             with socket.create_connection((LOOPBACK, port), timeout=0.2):
                 return
         except OSError:
             time.sleep(0.05)
-    raise PeerUnavailable(f"not listening on {LOOPBACK}:{port} after {timeout_s:.0f} s; see {group.log_path}")
+    raise PeerUnavailable(f"not listening on {LOOPBACK}:{port} after {timeout_s:.0f} s{see_log}")
