@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # `down` removes the cluster, and the next `up` reuses the cached binaries: no build, seconds.
+# shellcheck source=tests/cluster/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 readonly CACHED_UP_LIMIT_SECONDS=60

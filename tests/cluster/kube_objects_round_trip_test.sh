@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The kinds the controller reads and writes are served and validated by the real API: an
 # IngressClass, Ingress, Service, EndpointSlice and Lease go in and come back out unchanged.
+# shellcheck source=tests/cluster/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 cluster_up

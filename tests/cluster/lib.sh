@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by shell tests that run against the local Kubernetes control plane (scripts/local-cluster):
 # brings the cluster up once per test run, gives a test its own namespace and test hosts, and
 # undoes all of it when the test exits, whether it passed, failed or was interrupted.

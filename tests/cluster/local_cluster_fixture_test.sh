@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Builds and runs the GoogleTest fixture's own tests (local_cluster_fixture_test.cpp).
+# shellcheck source=tests/cluster/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 build_dir="$(mktemp -d)"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A ServiceAccount kubeconfig from `local-cluster sa-kubeconfig` is held to its role: what the
 # role grants works, anything else is refused with 403 Forbidden.
+# shellcheck source=tests/cluster/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 cluster_up
@@ -31,7 +32,7 @@ expect_eq "$(status_of "/api/v1/namespaces/${TEST_NAMESPACE}/services")" 200 "GE
 expect_eq "$(status_of "/apis/coordination.k8s.io/v1/namespaces/${TEST_NAMESPACE}/leases")" 403 "GET leases (not granted)"
 expect_eq "$(status_of "/api/v1/namespaces/default/services")" 403 "GET services in another namespace (Role is namespaced)"
 refused="$(as_reader create service clusterip nope --tcp 443 -n "${TEST_NAMESPACE}" 2>&1 || true)"
-expect_contains "${refused}" "Forbidden" "create service (verb not granted)"
+expect_contains "${refused}" "is forbidden" "create service (verb not granted)"
 
 # A ClusterRole binds cluster-wide: the built-in 'view' reads Services anywhere but no Secrets.
 defer "kubectl delete clusterrolebinding '${TEST_NAMESPACE}-viewer'"

@@ -3,6 +3,7 @@
 # The watch cache sends a bookmark about once a minute, and also two seconds before a watch's
 # timeoutSeconds runs out (k8s.io/apiserver cacheWatcher.nextBookmarkTime); a short timeout
 # therefore brings one within seconds and bounds the test.
+# shellcheck source=tests/cluster/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 readonly WATCH_SECONDS=10

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Each way `up` can fail says what happened and what to do, and leaves no process behind.
 # Every case runs a throw-away cluster in its own folder, beside the shared one.
+# shellcheck source=tests/cluster/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 work_dir="$(mktemp -d)"

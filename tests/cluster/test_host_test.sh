@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A test host carries a backend at a private address that an EndpointSlice accepts (a loopback
 # address it refuses), serves real TLS there, and is gone after its test, even a failing one.
+# shellcheck source=tests/cluster/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 cluster_up
