@@ -1,0 +1,188 @@
+// Keeps one kind of Kubernetes object in the ObjectStore equal to the API server's, with
+// client-go's reflector semantics, written once for every kind:
+//   LIST (paged; resourceVersion=0 first, so the watch cache answers), then WATCH from the list's
+//   resourceVersion with bookmarks and a randomized timeout. Events and BOOKMARKs advance the
+//   resourceVersion; a stream that ends normally is watched again without a list; ERROR 410 Gone
+//   (the resourceVersion was compacted away) lists again; other failures back off with jitter.
+//   A list replaces the kind's objects, so deletions missed while disconnected disappear.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+
+#include "kube/api_client.h"
+#include "kube/backoff.h"
+#include "kube/object_store.h"
+#include "kube/resources.h"
+#include "stop_signal.h"
+#include "telemetry/controller_metrics.h"
+#include "telemetry/log.h"
+
+namespace snigate::controller::kube {
+
+struct ReflectorSettings {
+  std::optional<std::string> watch_namespace;      // namespaced kinds only; nullopt: all
+  std::chrono::seconds min_watch_timeout{300};     // each watch asks for 1-2 times this
+  int page_size = 500;
+};
+
+template <typename Resource>
+class Reflector {
+ public:
+  Reflector(ApiClient& api, ObjectStore& store, telemetry::ControllerMetrics& metrics, StopSignal& stop,
+            ReflectorSettings settings)
+      : api_(api), store_(store), counters_(metrics.kind(Resource::kind)), stop_(stop), settings_(std::move(settings)),
+        random_(std::random_device{}()) {
+    stop_.on_stop([this] {
+      std::lock_guard lock(watch_mutex_);
+      if (watch_) watch_->cancel();
+    });
+  }
+
+  // Lists and watches until the stop signal.
+  void run() {
+    bool need_list = true;
+    while (!stop_.stopped()) {
+      bool succeeded = false;
+      try {
+        if (need_list) {
+          succeeded = list();
+          need_list = !succeeded;
+        } else {
+          const WatchEnd end = watch();
+          succeeded = end != WatchEnd::failed;
+          need_list = end == WatchEnd::gone;
+        }
+      } catch (const ApiUnreachable& error) {
+        if (stop_.stopped()) return;
+        log::write(log::Level::warn, "API server unreachable", {{"kind", Resource::kind}, {"error", error.what()}});
+      }
+      if (succeeded) {
+        backoff_.reset();
+      } else if (!stop_.sleep_for(backoff_.next())) {
+        return;
+      }
+    }
+  }
+
+ private:
+  enum class WatchEnd { stream_ended, gone, failed };
+
+  std::string collection() const { return collection_path<Resource>(settings_.watch_namespace); }
+
+  // The resourceVersion a (re)list asks for, as client-go's relistResourceVersion: "0" at first
+  // (any cached state will do), then the last one seen (not older than that), and "" (a quorum
+  // read from etcd) when the server said the last one is too old.
+  std::string list_resource_version() const {
+    if (last_version_unavailable_) return "";
+    return resource_version_.empty() ? "0" : resource_version_;
+  }
+
+  bool list() {
+    std::vector<ObjectStore::Object> objects;
+    std::string continue_token;
+    std::string version;
+    do {
+      std::string path = collection() + "?limit=" + std::to_string(settings_.page_size);
+      if (continue_token.empty()) {
+        if (const std::string asked = list_resource_version(); !asked.empty()) path += "&resourceVersion=" + asked;
+      } else {
+        path += "&continue=" + web::uri::encode_data_string(continue_token);
+      }
+      const ApiResponse response = api_.get(path);
+      if (response.status == 410) {
+        log::write(log::Level::info, "list resourceVersion expired; listing the latest state",
+                   {{"kind", Resource::kind}, {"error", response.describe()}});
+        last_version_unavailable_ = true;
+        return false;
+      }
+      if (!response.ok()) {
+        log::write(log::Level::warn, "list failed", {{"kind", Resource::kind}, {"error", response.describe()}});
+        return false;
+      }
+      for (const auto& item : response.body.value("items", nlohmann::json::array())) {
+        objects.push_back(std::make_shared<const nlohmann::json>(item));
+      }
+      const auto& metadata = response.body.value("metadata", nlohmann::json::object());
+      continue_token = metadata.value("continue", "");
+      version = metadata.value("resourceVersion", "");
+    } while (!continue_token.empty() && !stop_.stopped());
+
+    const std::size_t count = objects.size();
+    store_.replace(Resource::kind, std::move(objects));
+    if (counters_.lists++ > 0) counters_.relists++;
+    resource_version_ = version;
+    last_version_unavailable_ = false;
+    log::write(log::Level::info, "listed", {{"kind", Resource::kind}, {"objects", count}, {"resourceVersion", version}});
+    return true;
+  }
+
+  WatchEnd watch() {
+    std::uniform_int_distribution<long> spread(settings_.min_watch_timeout.count(), 2 * settings_.min_watch_timeout.count());
+    const std::string path = collection() + "?watch=true&allowWatchBookmarks=true&resourceVersion=" + resource_version_ +
+                             "&timeoutSeconds=" + std::to_string(spread(random_));
+    if (watches_opened_++ > 0) counters_.watch_restarts++;
+    ApiResponse refused;
+    std::unique_ptr<WatchStream> stream = api_.watch(path, refused);
+    if (!stream) return refused.status == 410 ? gone(refused.describe()) : failed(refused.describe());
+    {
+      std::lock_guard lock(watch_mutex_);
+      watch_ = stream.get();
+    }
+    struct Forget {
+      Reflector* reflector;
+      ~Forget() {
+        std::lock_guard lock(reflector->watch_mutex_);
+        reflector->watch_ = nullptr;
+      }
+    } forget{this};
+    if (stop_.stopped()) return WatchEnd::stream_ended;
+
+    while (std::optional<nlohmann::json> event = stream->next_event()) {
+      const std::string type = event->value("type", "");
+      const nlohmann::json& object = event->contains("object") ? event->at("object") : nlohmann::json::object();
+      if (type == "ERROR") {
+        const int code = object.value("code", 0);
+        const std::string message = "watch error " + std::to_string(code) + ": " + object.value("message", "");
+        return code == 410 ? gone(message) : failed(message);
+      }
+      resource_version_ = object.value("/metadata/resourceVersion"_json_pointer, resource_version_);
+      counters_.events_handled++;
+      if (type == "ADDED" || type == "MODIFIED") {
+        store_.upsert(Resource::kind, std::make_shared<const nlohmann::json>(object));
+      } else if (type == "DELETED") {
+        store_.remove(Resource::kind, object);
+      }
+    }
+    return WatchEnd::stream_ended;
+  }
+
+  WatchEnd gone(const std::string& reason) {
+    log::write(log::Level::info, "watch resourceVersion gone; relisting", {{"kind", Resource::kind}, {"reason", reason}});
+    return WatchEnd::gone;
+  }
+
+  WatchEnd failed(const std::string& reason) {
+    log::write(log::Level::warn, "watch failed", {{"kind", Resource::kind}, {"error", reason}});
+    return WatchEnd::failed;
+  }
+
+  ApiClient& api_;
+  ObjectStore& store_;
+  telemetry::KindCounters& counters_;
+  StopSignal& stop_;
+  ReflectorSettings settings_;
+  Backoff backoff_;
+  std::mt19937 random_;
+  std::string resource_version_;
+  bool last_version_unavailable_ = false;
+  std::uint64_t watches_opened_ = 0;
+  std::mutex watch_mutex_;
+  WatchStream* watch_ = nullptr;
+};
+
+}  // namespace snigate::controller::kube
