@@ -1,0 +1,181 @@
+// snigate-dataplane's command line: durations, endpoints, defaults and the error texts users see.
+#include "options.h"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace snigate {
+namespace {
+
+using namespace std::chrono_literals;
+using boost::asio::ip::make_address;
+using boost::asio::ip::tcp;
+
+Options parse(std::vector<const char*> flags) {
+  flags.insert(flags.begin(), "snigate-dataplane");
+  return parse_options(static_cast<int>(flags.size()), flags.data());
+}
+
+// The message parse_options refuses `flags` with, or a failure when it accepts them.
+std::string refusal(std::vector<const char*> flags) {
+  try {
+    parse(std::move(flags));
+  } catch (const std::invalid_argument& error) {
+    return error.what();
+  }
+  ADD_FAILURE() << "accepted";
+  return {};
+}
+
+TEST(Options, DurationsTakeAUnit) {
+  EXPECT_EQ(parse_duration("250ms"), 250ms);
+  EXPECT_EQ(parse_duration("5s"), 5s);
+  EXPECT_EQ(parse_duration("30m"), 30min);
+  EXPECT_EQ(parse_duration("1h"), 1h);
+}
+
+TEST(Options, BareNumberIsSeconds) { EXPECT_EQ(parse_duration("7"), 7s); }
+
+TEST(Options, DurationWithoutDigitsIsRefused) {
+  for (const char* text : {"", "s", "-1s", " 5s"}) {
+    EXPECT_THROW(parse_duration(text), std::invalid_argument) << text;
+  }
+}
+
+TEST(Options, DurationWithAnUnknownUnitNamesTheUnits) {
+  try {
+    parse_duration("5d");
+    FAIL() << "accepted";
+  } catch (const std::invalid_argument& error) {
+    EXPECT_STREQ(error.what(), "\"5d\": unknown duration unit (use ms, s, m or h)");
+  }
+  EXPECT_THROW(parse_duration("1.5s"), std::invalid_argument);
+  EXPECT_THROW(parse_duration("5 s"), std::invalid_argument);
+}
+
+TEST(Options, DurationTooLongToRepresentIsRefused) {
+  EXPECT_THROW(parse_duration("99999999999999999999s"), std::invalid_argument);
+  // Fits in 64 bits as hours, but not as milliseconds: must not wrap into a short or negative timeout.
+  EXPECT_THROW(parse_duration("9999999999999h"), std::invalid_argument);
+  EXPECT_THROW(parse_duration("18446744073709551615ms"), std::invalid_argument);
+}
+
+TEST(Options, EndpointsAreIpv4OrBracketedIpv6) {
+  EXPECT_EQ(parse_endpoint("0.0.0.0:8443"), tcp::endpoint(make_address("0.0.0.0"), 8443));
+  EXPECT_EQ(parse_endpoint("[::1]:9090"), tcp::endpoint(make_address("::1"), 9090));
+  EXPECT_EQ(parse_endpoint("[::]:8443"), tcp::endpoint(make_address("::"), 8443));
+  EXPECT_EQ(parse_endpoint("127.0.0.1:0"), tcp::endpoint(make_address("127.0.0.1"), 0));
+}
+
+TEST(Options, EndpointErrorsSayWhatIsWrong) {
+  auto message = [](const char* text) {
+    try {
+      parse_endpoint(text);
+    } catch (const std::invalid_argument& error) {
+      return std::string(error.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(message("127.0.0.1"), "\"127.0.0.1\" has no :port");
+  EXPECT_EQ(message("localhost:9090"), "\"localhost\" is not an IP address");
+  EXPECT_EQ(message("127.0.0.1:65536"), "port 65536 out of range");
+  EXPECT_EQ(message("127.0.0.1:http"), "port: \"http\" is not a number");
+  EXPECT_EQ(message("127.0.0.1:"), "port: \"\" is not a number");
+}
+
+TEST(Options, RoutesFileOrControlSocketIsRequired) {
+  EXPECT_EQ(refusal({}), "one of --routes or --control-socket is required");
+  EXPECT_EQ(refusal({"--listen", "127.0.0.1:8443"}), "one of --routes or --control-socket is required");
+  EXPECT_NO_THROW(parse({"--routes", "/etc/snigate/routes.json"}));
+  EXPECT_NO_THROW(parse({"--control-socket", "/run/snigate/control.sock"}));
+}
+
+TEST(Options, DefaultsAreThoseTheHelpTextPromises) {
+  Options options = parse({"--routes", "routes.json"});
+  EXPECT_EQ(options.listen, (std::vector<tcp::endpoint>{{make_address("0.0.0.0"), 8443}}));
+  EXPECT_EQ(options.admin_listen, tcp::endpoint(make_address("127.0.0.1"), 9090));
+  EXPECT_GE(options.workers, 1u);
+  EXPECT_EQ(options.control_socket_mode, 0600u);
+  EXPECT_EQ(options.proxy.client_hello_timeout, 5s);
+  EXPECT_EQ(options.proxy.connect_timeout, 5s);
+  EXPECT_EQ(options.proxy.idle_timeout, 1h);
+  EXPECT_EQ(options.drain_timeout, 30s);
+  EXPECT_EQ(options.max_connections, 0u);
+  EXPECT_EQ(options.proxy.max_client_hello_bytes, 65536u);
+  EXPECT_EQ(options.log_level, log::Level::info);
+}
+
+TEST(Options, ReadsEveryFlag) {
+  Options options = parse({"--listen", "127.0.0.1:8443", "--listen=[::1]:8443", "--workers", "3", "--routes",
+                           "routes.json", "--control-socket", "/run/c.sock", "--control-socket-mode", "0660",
+                           "--admin-listen", "[::1]:9091", "--client-hello-timeout", "2s", "--connect-timeout",
+                           "750ms", "--idle-timeout", "10m", "--drain-timeout", "1m", "--max-connections", "5000",
+                           "--max-client-hello", "32768", "--log-level", "debug"});
+  EXPECT_EQ(options.listen, (std::vector<tcp::endpoint>{{make_address("127.0.0.1"), 8443}, {make_address("::1"), 8443}}));
+  EXPECT_EQ(options.workers, 3u);
+  EXPECT_EQ(options.routes_file, "routes.json");
+  EXPECT_EQ(options.control_socket, "/run/c.sock");
+  EXPECT_EQ(options.control_socket_mode, 0660u);
+  EXPECT_EQ(options.admin_listen, tcp::endpoint(make_address("::1"), 9091));
+  EXPECT_EQ(options.proxy.client_hello_timeout, 2s);
+  EXPECT_EQ(options.proxy.connect_timeout, 750ms);
+  EXPECT_EQ(options.proxy.idle_timeout, 10min);
+  EXPECT_EQ(options.drain_timeout, 1min);
+  EXPECT_EQ(options.max_connections, 5000u);
+  EXPECT_EQ(options.proxy.max_client_hello_bytes, 32768u);
+  EXPECT_EQ(options.log_level, log::Level::debug);
+}
+
+TEST(Options, UnknownFlagIsNamedWithAPointerToHelp) {
+  EXPECT_EQ(refusal({"--routes", "r.json", "--listne", "127.0.0.1:1"}), "unknown flag --listne (see --help)");
+  EXPECT_EQ(refusal({"--routes", "r.json", "--bogus=1"}), "unknown flag --bogus (see --help)");
+  EXPECT_EQ(refusal({"routes.json"}), "unknown flag routes.json (see --help)");
+}
+
+TEST(Options, FlagErrorsNameTheFlag) {
+  EXPECT_EQ(refusal({"--routes"}), "--routes needs a value");
+  EXPECT_EQ(refusal({"--routes", "r.json", "--listen", "localhost:8443"}),
+            "--listen: \"localhost\" is not an IP address");
+  EXPECT_EQ(refusal({"--routes", "r.json", "--idle-timeout", "5x"}),
+            "--idle-timeout: \"5x\": unknown duration unit (use ms, s, m or h)");
+  EXPECT_EQ(refusal({"--routes", "r.json", "--workers", "many"}), "--workers: \"many\" is not a number");
+  EXPECT_EQ(refusal({"--routes", "r.json", "--log-level", "verbose"}),
+            "--log-level: \"verbose\" is not debug, info, warn or error");
+}
+
+TEST(Options, ValuesOutOfRangeAreRefused) {
+  EXPECT_EQ(refusal({"--routes", "r.json", "--workers", "0"}), "--workers must be 1-1024");
+  EXPECT_EQ(refusal({"--routes", "r.json", "--max-client-hello", "16383"}), "--max-client-hello must be 16384-16777216");
+  EXPECT_EQ(refusal({"--routes", "r.json", "--control-socket-mode", "1777"}),
+            "--control-socket-mode must be at most 0777");
+  EXPECT_EQ(refusal({"--routes", "r.json", "--control-socket-mode", "0680"}),
+            "--control-socket-mode: \"0680\" is not a number");
+  EXPECT_EQ(refusal({"--routes", "r.json", "--connect-timeout", "0s"}), "timeouts must be greater than zero");
+}
+
+TEST(Options, EmptyInlineValueDoesNotSwallowTheNextFlag) {
+  Options options = parse({"--control-socket", "/run/c.sock", "--routes=", "--workers", "2"});
+  EXPECT_EQ(options.routes_file, "");
+  EXPECT_EQ(options.workers, 2u);
+}
+
+TEST(Options, HelpAndVersionNeedNoRoutes) {
+  EXPECT_TRUE(parse({"--help"}).help);
+  EXPECT_TRUE(parse({"-h"}).help);
+  EXPECT_TRUE(parse({"--version"}).version);
+}
+
+TEST(Options, HelpListsEveryFlag) {
+  for (const char* flag : {"--listen", "--workers", "--routes", "--control-socket", "--control-socket-mode",
+                           "--admin-listen", "--client-hello-timeout", "--connect-timeout", "--idle-timeout",
+                           "--drain-timeout", "--max-connections", "--max-client-hello", "--log-level", "--help",
+                           "--version"}) {
+    EXPECT_NE(usage().find(std::string("  ") + flag + " "), std::string::npos) << flag;
+  }
+}
+
+}  // namespace
+}  // namespace snigate
