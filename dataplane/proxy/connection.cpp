@@ -1,5 +1,9 @@
 #include "proxy/connection.h"
 
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <cstring>
@@ -38,40 +42,54 @@ Connection::~Connection() { --worker_.metrics().active; }
 void Connection::start() {
   started_ = Clock::now();
   arm_timer(worker_.settings().client_hello_timeout);
+  boost::system::error_code error;
+  client_.native_non_blocking(true, error);
+  if (error) {
+    finish(metrics::Outcome::client_closed, error.message());
+    return;
+  }
   read_client_hello();
 }
 
 void Connection::close(metrics::Outcome outcome) { finish(outcome, "closed by the dataplane"); }
 
+// The sockets are non-blocking and Asio serves only as the reactor (async_wait): reading, connecting
+// and writing are done here with one syscall each, without Asio's extra poll per operation.
 void Connection::read_client_hello() {
-  if (received_size_ == received_.size()) {
-    std::size_t limit = parser_.max_input_bytes();
-    if (received_.size() >= limit) {
-      ++worker_.metrics().hello_errors[metrics::hello_error_index(tls::HelloError::too_large)];
-      refuse(tls::AlertDescription::decode_error, metrics::Outcome::client_hello_error, "ClientHello too large");
+  while (true) {
+    if (received_size_ == received_.size()) {
+      std::size_t limit = parser_.max_input_bytes();
+      if (received_.size() >= limit) {
+        ++worker_.metrics().hello_errors[metrics::hello_error_index(tls::HelloError::too_large)];
+        refuse(tls::AlertDescription::decode_error, metrics::Outcome::client_hello_error, "ClientHello too large");
+        return;
+      }
+      received_.resize(std::min(limit, std::max(kInitialHelloBuffer, received_.size() * 2)));
+    }
+    ssize_t count = ::recv(client_.native_handle(), received_.data() + received_size_,
+                           received_.size() - received_size_, 0);
+    if (count > 0) {
+      received_size_ += static_cast<std::size_t>(count);
+      if (!on_client_hello_bytes()) return;
+      continue;
+    }
+    if (count < 0 && errno == EINTR) continue;
+    if (count < 0 && errno == EAGAIN) {
+      client_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](const boost::system::error_code& error) {
+        if (!error && self->phase_ == Phase::client_hello) self->read_client_hello();
+      });
       return;
     }
-    received_.resize(std::min(limit, std::max(kInitialHelloBuffer, received_.size() * 2)));
-  }
-  client_.async_read_some(
-      boost::asio::buffer(received_.data() + received_size_, received_.size() - received_size_),
-      [self = shared_from_this()](const boost::system::error_code& error, std::size_t count) {
-        self->on_client_hello_bytes(error, count);
-      });
-}
-
-void Connection::on_client_hello_bytes(const boost::system::error_code& error, std::size_t count) {
-  if (phase_ != Phase::client_hello) return;
-  if (error) {
     ++worker_.metrics().hello_errors[metrics::kHelloClientClosedIndex];
-    finish(metrics::Outcome::client_closed, error.message());
+    finish(metrics::Outcome::client_closed, count == 0 ? "end of stream" : std::strerror(errno));
     return;
   }
-  received_size_ += count;
+}
+
+bool Connection::on_client_hello_bytes() {
   switch (parser_.parse(std::span(received_.data(), received_size_))) {
     case tls::ClientHelloParser::Status::need_more:
-      read_client_hello();
-      return;
+      return true;
     case tls::ClientHelloParser::Status::error: {
       auto reason = parser_.error();
       ++worker_.metrics().hello_errors[metrics::hello_error_index(reason)];
@@ -82,12 +100,13 @@ void Connection::on_client_hello_bytes(const boost::system::error_code& error, s
       } else {
         finish(metrics::Outcome::client_hello_error, parser_.error_detail());
       }
-      return;
+      return false;
     }
     case tls::ClientHelloParser::Status::done:
       route();
-      return;
+      return false;
   }
+  return false;
 }
 
 void Connection::route() {
@@ -112,53 +131,91 @@ void Connection::route() {
 void Connection::connect() {
   phase_ = Phase::connecting;
   const auto& backends = target_->backends();
-  const auto& backend = backends[(first_backend_ + attempts_) % backends.size()];
-  backend_ = backend;
-  upstream_ = tcp::socket(worker_.io());
-  arm_timer(worker_.settings().connect_timeout);
-  upstream_.async_connect(backend, [self = shared_from_this()](const boost::system::error_code& error) {
-    self->on_connected(error);
-  });
-}
-
-void Connection::on_connected(const boost::system::error_code& error) {
-  if (phase_ != Phase::connecting) return;
-  const auto& backends = target_->backends();
-  const auto& backend = backends[(first_backend_ + attempts_) % backends.size()];
+  backend_ = backends[(first_backend_ + attempts_) % backends.size()];
+  boost::system::error_code error;
+  upstream_.close(error);
+  upstream_.open(backend_->protocol(), error);
+  if (!error) upstream_.native_non_blocking(true, error);
   if (error) {
-    // Nothing has reached this backend, so trying the next one is safe.
-    ++counters_->connect_failures;
-    std::string reason = error == boost::asio::error::operation_aborted ? "connect timed out" : error.message();
-    log::write(log::Level::debug, "backend connect failed", {{"backend", io::endpoint_text(backend)}, {"error", reason}});
-    boost::system::error_code ignored;
-    upstream_.close(ignored);
-    if (++attempts_ < backends.size()) {
-      connect();
-    } else {
-      refuse(tls::AlertDescription::internal_error, metrics::Outcome::connect_failed,
-             "all " + std::to_string(backends.size()) + " backends failed, last: " + io::endpoint_text(backend) + ": " + reason);
-    }
+    connect_failed(error.message());
     return;
   }
+  int fd = upstream_.native_handle();
+  int enable = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &enable, sizeof enable);
+  if (::connect(fd, backend_->data(), static_cast<socklen_t>(backend_->size())) == 0) {
+    replay();
+    return;
+  }
+  if (errno != EINPROGRESS) {
+    connect_failed(std::strerror(errno));
+    return;
+  }
+  arm_timer(worker_.settings().connect_timeout);
+  upstream_.async_wait(tcp::socket::wait_write,
+                       [self = shared_from_this(), attempt = attempts_](const boost::system::error_code& error) {
+                         if (error || self->phase_ != Phase::connecting || attempt != self->attempts_) return;
+                         int result = 0;
+                         socklen_t length = sizeof result;
+                         ::getsockopt(self->upstream_.native_handle(), SOL_SOCKET, SO_ERROR, &result, &length);
+                         if (result != 0) {
+                           self->connect_failed(std::strerror(result));
+                         } else {
+                           self->replay();
+                         }
+                       });
+}
+
+void Connection::connect_failed(const std::string& reason) {
+  // Nothing has reached this backend, so trying the next one is safe.
+  ++counters_->connect_failures;
+  log::write(log::Level::debug, "backend connect failed", {{"backend", io::endpoint_text(*backend_)}, {"error", reason}});
   boost::system::error_code ignored;
-  upstream_.set_option(tcp::no_delay(true), ignored);
-  replay();
+  upstream_.close(ignored);
+  auto backends = target_->backends().size();
+  if (++attempts_ < backends) {
+    connect();
+  } else {
+    refuse(tls::AlertDescription::internal_error, metrics::Outcome::connect_failed,
+           "all " + std::to_string(backends) + " backends failed, last: " + io::endpoint_text(*backend_) + ": " + reason);
+  }
 }
 
 void Connection::replay() {
   phase_ = Phase::replaying;
   last_activity_ = Clock::now();
   arm_timer(worker_.settings().idle_timeout);
-  std::array buffers{boost::asio::buffer(preamble_), boost::asio::buffer(received_.data(), received_size_)};
-  boost::asio::async_write(upstream_, buffers,
-                           [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
-                             if (self->phase_ != Phase::replaying) return;
-                             if (error) {
-                               self->finish(metrics::Outcome::reset, "replaying the ClientHello: " + error.message());
-                               return;
-                             }
-                             self->start_splicing();
-                           });
+  write_replay();
+}
+
+void Connection::write_replay() {
+  while (replayed_ < preamble_.size() + received_size_) {
+    iovec parts[2];
+    int count = 0;
+    if (replayed_ < preamble_.size()) {
+      parts[count++] = {preamble_.data() + replayed_, preamble_.size() - replayed_};
+    }
+    std::size_t hello_offset = replayed_ > preamble_.size() ? replayed_ - preamble_.size() : 0;
+    parts[count++] = {received_.data() + hello_offset, received_size_ - hello_offset};
+    msghdr message{};
+    message.msg_iov = parts;
+    message.msg_iovlen = static_cast<std::size_t>(count);
+    ssize_t sent = ::sendmsg(upstream_.native_handle(), &message, MSG_NOSIGNAL);
+    if (sent > 0) {
+      replayed_ += static_cast<std::size_t>(sent);
+      continue;
+    }
+    if (sent < 0 && errno == EINTR) continue;
+    if (sent < 0 && errno == EAGAIN) {
+      upstream_.async_wait(tcp::socket::wait_write, [self = shared_from_this()](const boost::system::error_code& error) {
+        if (!error && self->phase_ == Phase::replaying) self->write_replay();
+      });
+      return;
+    }
+    finish(metrics::Outcome::reset, std::string("replaying the ClientHello: ") + std::strerror(errno));
+    return;
+  }
+  start_splicing();
 }
 
 void Connection::start_splicing() {
@@ -167,12 +224,21 @@ void Connection::start_splicing() {
   counters_->bytes_from_client += received_size_;
   std::vector<std::uint8_t>().swap(received_);
   std::string().swap(preamble_);
-  client_.native_non_blocking(true);
-  upstream_.native_non_blocking(true);
   to_upstream_ = std::make_unique<SplicePump>(worker_.pipes(), client_.native_handle(), upstream_.native_handle());
   to_client_ = std::make_unique<SplicePump>(worker_.pipes(), upstream_.native_handle(), client_.native_handle());
-  pump(*to_upstream_, client_, upstream_);
-  if (phase_ == Phase::splicing) pump(*to_client_, upstream_, client_);
+  // Usually neither side has anything to say yet (the client waits for the ServerHello, the backend
+  // has just got the ClientHello): wait instead of trying a splice that would say EAGAIN.
+  wait_then_pump(*to_upstream_, client_, upstream_, tcp::socket::wait_read);
+  wait_then_pump(*to_client_, upstream_, client_, tcp::socket::wait_read);
+}
+
+void Connection::wait_then_pump(SplicePump& pump, tcp::socket& from, tcp::socket& to, tcp::socket::wait_type wait) {
+  // Asio re-arms the descriptor (EPOLL_CTL_MOD) for every wait, so readiness that arrived before
+  // the wait was queued is reported too, even with edge-triggered epoll.
+  (wait == tcp::socket::wait_read ? from : to)
+      .async_wait(wait, [self = shared_from_this(), &pump, &from, &to](const boost::system::error_code& error) {
+        if (!error && self->phase_ == Phase::splicing) self->pump(pump, from, to);
+      });
 }
 
 void Connection::pump(SplicePump& pump, tcp::socket& from, tcp::socket& to) {
@@ -184,26 +250,27 @@ void Connection::pump(SplicePump& pump, tcp::socket& from, tcp::socket& to) {
     last_activity_ = Clock::now();
     (upstream_bound ? counters_->bytes_from_client : counters_->bytes_to_client) += total - before;
   }
-  auto again = [self = shared_from_this(), &pump, &from, &to](const boost::system::error_code& error = {}) {
-    if (!error && self->phase_ == Phase::splicing) self->pump(pump, from, to);
-  };
   switch (status) {
     case SplicePump::Status::want_read:
-      from.async_wait(tcp::socket::wait_read, std::move(again));
+      wait_then_pump(pump, from, to, tcp::socket::wait_read);
       return;
     case SplicePump::Status::want_write:
-      to.async_wait(tcp::socket::wait_write, std::move(again));
+      wait_then_pump(pump, from, to, tcp::socket::wait_write);
       return;
     case SplicePump::Status::yielded:
-      boost::asio::post(worker_.io(), [again = std::move(again)] { again(); });
+      boost::asio::post(worker_.io(), [self = shared_from_this(), &pump, &from, &to] {
+        if (self->phase_ == Phase::splicing) self->pump(pump, from, to);
+      });
       return;
-    case SplicePump::Status::finished: {
-      // Half-close: pass the end of stream on and keep the other direction flowing.
-      boost::system::error_code ignored;
-      to.shutdown(tcp::socket::shutdown_send, ignored);
-      if (to_upstream_->finished() && to_client_->finished()) finish(metrics::Outcome::ok);
+    case SplicePump::Status::finished:
+      if (to_upstream_->finished() && to_client_->finished()) {
+        finish(metrics::Outcome::ok);
+      } else {
+        // Half-close: pass the end of stream on and keep the other direction flowing.
+        boost::system::error_code ignored;
+        to.shutdown(tcp::socket::shutdown_send, ignored);
+      }
       return;
-    }
     case SplicePump::Status::failed:
       finish(metrics::Outcome::reset, std::strerror(pump.error()));
       return;
@@ -223,11 +290,9 @@ void Connection::on_timer() {
       ++worker_.metrics().hello_errors[metrics::kHelloTimeoutIndex];
       finish(metrics::Outcome::client_hello_timeout);
       return;
-    case Phase::connecting: {
-      boost::system::error_code ignored;
-      upstream_.close(ignored);  // completes the connect with operation_aborted: try the next backend
+    case Phase::connecting:
+      connect_failed("connect timed out");
       return;
-    }
     case Phase::replaying:
     case Phase::splicing: {
       auto idle_for = Clock::now() - last_activity_;

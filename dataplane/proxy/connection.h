@@ -39,13 +39,16 @@ class Connection : public std::enable_shared_from_this<Connection>, public Conne
   enum class Phase { client_hello, connecting, replaying, splicing, closing, done };
 
   void read_client_hello();
-  void on_client_hello_bytes(const boost::system::error_code& error, std::size_t count);
+  bool on_client_hello_bytes();  // false once the hello is complete or refused
   void route();
   void connect();
-  void on_connected(const boost::system::error_code& error);
+  void connect_failed(const std::string& reason);
   void replay();
+  void write_replay();
   void start_splicing();
   void pump(SplicePump& pump, boost::asio::ip::tcp::socket& from, boost::asio::ip::tcp::socket& to);
+  void wait_then_pump(SplicePump& pump, boost::asio::ip::tcp::socket& from, boost::asio::ip::tcp::socket& to,
+                      boost::asio::ip::tcp::socket::wait_type wait);
   void arm_timer(std::chrono::steady_clock::duration after);
   void on_timer();
   void refuse(tls::AlertDescription alert, metrics::Outcome outcome, std::string detail);
@@ -76,6 +79,7 @@ class Connection : public std::enable_shared_from_this<Connection>, public Conne
   std::size_t attempts_ = 0;
   std::optional<boost::asio::ip::tcp::endpoint> backend_;  // the one connected to, or tried last
   std::string preamble_;  // PROXY protocol header
+  std::size_t replayed_ = 0;  // bytes of preamble_ and then received_ written to the backend
   std::array<std::uint8_t, 7> alert_{};
   metrics::Outcome closing_outcome_ = metrics::Outcome::ok;  // reported once a refused client is closed
   std::string closing_detail_;

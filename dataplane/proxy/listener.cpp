@@ -55,7 +55,9 @@ void Listener::close() {
 }
 
 void Listener::accept() {
-  // The peer's address comes with accept(2) itself: no getpeername per connection.
+  // The peer's address comes with accept(2) itself: no getpeername per connection. (Asio's own
+  // accept is kept over accept4+assign: Asio treats assigned sockets as possible dups and pays an
+  // EPOLL_CTL_DEL for each when it closes them.)
   acceptor_.async_accept(peer_, [this](const boost::system::error_code& error, tcp::socket socket) {
     on_accept(error, std::move(socket));
   });
