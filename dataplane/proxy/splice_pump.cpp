@@ -7,7 +7,12 @@
 namespace snigate::proxy {
 namespace {
 
-constexpr std::size_t kChunkBytes = 64 * 1024;  // the default pipe capacity
+constexpr std::size_t kDefaultPipeBytes = 64 * 1024;  // Linux's default pipe capacity
+// A direction that has moved this much is a bulk transfer: its pipe grows to kBulkPipeBytes, so each
+// splice moves up to 16 times more. Only such pipes grow, since every pipe page counts against the
+// user's pipe-user-pages limit, and a grown pipe is closed rather than pooled.
+constexpr std::uint64_t kBulkThresholdBytes = 1024 * 1024;
+constexpr int kBulkPipeBytes = 1024 * 1024;
 // Chunks per turn, so that one fast connection cannot starve the rest of its worker.
 constexpr int kChunksPerTurn = 16;
 constexpr unsigned kSpliceFlags = SPLICE_F_MOVE | SPLICE_F_NONBLOCK;
@@ -18,8 +23,14 @@ SplicePump::~SplicePump() { return_pipe(); }
 
 void SplicePump::return_pipe() {
   // A pipe that still holds bytes would leak them into the next connection: let it close instead.
-  if (pipe_ && bytes_in_pipe_ == 0) pool_.release(std::move(*pipe_));
+  if (pipe_ && bytes_in_pipe_ == 0 && pipe_bytes_ == kDefaultPipeBytes) pool_.release(std::move(*pipe_));
   pipe_.reset();
+}
+
+void SplicePump::grow_pipe_for_bulk() {
+  grown_ = true;  // tried once, whatever the outcome
+  int capacity = ::fcntl(pipe_->write_end.get(), F_SETPIPE_SZ, kBulkPipeBytes);
+  if (capacity > 0) pipe_bytes_ = static_cast<std::size_t>(capacity);
 }
 
 SplicePump::Status SplicePump::fail(int error) {
@@ -34,6 +45,7 @@ SplicePump::Status SplicePump::transfer(std::uint64_t& moved) {
       if (sent > 0) {
         bytes_in_pipe_ -= static_cast<std::size_t>(sent);
         moved += static_cast<std::uint64_t>(sent);
+        delivered_ += static_cast<std::uint64_t>(sent);
         continue;
       }
       if (sent < 0 && errno == EINTR) continue;
@@ -49,7 +61,8 @@ SplicePump::Status SplicePump::transfer(std::uint64_t& moved) {
       pipe_ = pool_.acquire();
       if (!pipe_) return fail(errno);
     }
-    ssize_t received = ::splice(from_fd_, nullptr, pipe_->write_end.get(), nullptr, kChunkBytes, kSpliceFlags);
+    if (!grown_ && delivered_ >= kBulkThresholdBytes) grow_pipe_for_bulk();
+    ssize_t received = ::splice(from_fd_, nullptr, pipe_->write_end.get(), nullptr, pipe_bytes_, kSpliceFlags);
     if (received > 0) {
       bytes_in_pipe_ = static_cast<std::size_t>(received);
       ++chunks;
@@ -61,7 +74,8 @@ SplicePump::Status SplicePump::transfer(std::uint64_t& moved) {
     }
     if (errno == EINTR) continue;
     if (errno == EAGAIN) {
-      return_pipe();
+      // Idle connections hold no pipe; a bulk one keeps its grown pipe for the next burst.
+      if (pipe_bytes_ == kDefaultPipeBytes) return_pipe();
       return Status::want_read;
     }
     return fail(errno);

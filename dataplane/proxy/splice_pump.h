@@ -34,12 +34,16 @@ class SplicePump {
  private:
   Status fail(int error);
   void return_pipe();
+  void grow_pipe_for_bulk();
 
   io::PipePool& pool_;
   int from_fd_;
   int to_fd_;
   std::optional<io::Pipe> pipe_;  // held only while bytes are in flight
   std::size_t bytes_in_pipe_ = 0;
+  std::size_t pipe_bytes_ = 64 * 1024;  // capacity of pipe_, and so the most one splice moves
+  std::uint64_t delivered_ = 0;
+  bool grown_ = false;
   bool end_of_stream_ = false;
   bool finished_ = false;
   int error_ = 0;
