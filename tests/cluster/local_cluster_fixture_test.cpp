@@ -43,7 +43,7 @@ data:
 }
 
 TEST_F(LocalClusterFixture, PreviousTestsNamespaceIsGone) {
-  ASSERT_FALSE(first_namespace.empty()) << "runs after EachTestGetsItsOwnNamespace";
+  if (first_namespace.empty()) GTEST_SKIP() << "needs EachTestGetsItsOwnNamespace to run first in this process";
   EXPECT_NE(test_namespace(), first_namespace);
   EXPECT_EQ(kubectl("get namespace " + first_namespace + " --ignore-not-found -o name"), "");
 }
