@@ -22,13 +22,23 @@ std::chrono::milliseconds parse_duration(std::string_view text) {
   std::size_t digits = 0;
   while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
   if (digits == 0) throw std::invalid_argument("\"" + std::string(text) + "\" is not a duration (like 5s, 250ms, 1h)");
-  std::uint64_t amount = parse_number(text.substr(0, digits), "duration");
+  std::uint64_t amount = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + digits, amount);
   std::string_view unit = text.substr(digits);
-  if (unit == "ms") return std::chrono::milliseconds(amount);
-  if (unit == "s" || unit.empty()) return std::chrono::seconds(amount);
-  if (unit == "m") return std::chrono::minutes(amount);
-  if (unit == "h") return std::chrono::hours(amount);
-  throw std::invalid_argument("\"" + std::string(text) + "\": unknown duration unit (use ms, s, m or h)");
+  std::uint64_t milliseconds_per_unit = unit == "ms"                  ? 1
+                                        : (unit == "s" || unit.empty()) ? 1000
+                                        : unit == "m"                   ? 60'000
+                                        : unit == "h"                   ? 3'600'000
+                                                                        : 0;
+  if (milliseconds_per_unit == 0) {
+    throw std::invalid_argument("\"" + std::string(text) + "\": unknown duration unit (use ms, s, m or h)");
+  }
+  // Ten years: anything longer is a typo, and deadlines computed from now must not overflow.
+  constexpr std::uint64_t kMaxMilliseconds = 10ull * 365 * 24 * 3'600'000;
+  if (error != std::errc() || amount > kMaxMilliseconds / milliseconds_per_unit) {
+    throw std::invalid_argument("\"" + std::string(text) + "\" is longer than ten years");
+  }
+  return std::chrono::milliseconds(amount * milliseconds_per_unit);
 }
 
 boost::asio::ip::tcp::endpoint parse_endpoint(std::string_view text) {
@@ -85,11 +95,12 @@ Options parse_options(int argc, const char* const argv[]) {
   for (int i = 1; i < argc; ++i) {
     std::string_view flag = argv[i];
     std::string inline_value;
+    bool has_inline = false;  // "--flag=" gives an empty value; it must not take the next argument
     if (auto equals = flag.find('='); flag.starts_with("--") && equals != std::string_view::npos) {
       inline_value = std::string(flag.substr(equals + 1));
       flag = flag.substr(0, equals);
+      has_inline = true;
     }
-    bool has_inline = !inline_value.empty();
     auto value = [&]() -> std::string {
       if (has_inline) return inline_value;
       if (i + 1 >= argc) throw std::invalid_argument(std::string(flag) + " needs a value");

@@ -14,10 +14,11 @@ using boost::asio::ip::tcp;
 constexpr std::size_t kMaxRequestBytes = 8192;
 constexpr auto kRequestTimeout = std::chrono::seconds(5);
 
-std::string http_response(int status, std::string_view reason, std::string_view content_type, std::string_view body) {
+std::string http_response(int status, std::string_view reason, std::string_view content_type, std::string_view body,
+                          bool with_body = true) {
   return "HTTP/1.0 " + std::to_string(status) + " " + std::string(reason) + "\r\nContent-Type: " +
          std::string(content_type) + "\r\nContent-Length: " + std::to_string(body.size()) +
-         "\r\nConnection: close\r\n\r\n" + std::string(body);
+         "\r\nConnection: close\r\n\r\n" + (with_body ? std::string(body) : std::string());
 }
 
 class AdminSession : public std::enable_shared_from_this<AdminSession> {
@@ -84,14 +85,17 @@ void AdminServer::accept() {
 
 std::string AdminServer::respond(std::string_view method, std::string_view target) const {
   if (method != "GET" && method != "HEAD") return http_response(405, "Method Not Allowed", "text/plain", "GET only\n");
+  bool with_body = method == "GET";  // HEAD: the same headers, no body
   target = target.substr(0, target.find('?'));
-  if (target == "/metrics") return http_response(200, "OK", "text/plain; version=0.0.4", handlers_.metrics());
-  if (target == "/healthz") return http_response(200, "OK", "text/plain", "ok\n");
-  if (target == "/readyz") {
-    return handlers_.ready() ? http_response(200, "OK", "text/plain", "ready\n")
-                             : http_response(503, "Service Unavailable", "text/plain", "not ready\n");
+  if (target == "/metrics") {
+    return http_response(200, "OK", "text/plain; version=0.0.4", handlers_.metrics(), with_body);
   }
-  return http_response(404, "Not Found", "text/plain", "not found\n");
+  if (target == "/healthz") return http_response(200, "OK", "text/plain", "ok\n", with_body);
+  if (target == "/readyz") {
+    return handlers_.ready() ? http_response(200, "OK", "text/plain", "ready\n", with_body)
+                             : http_response(503, "Service Unavailable", "text/plain", "not ready\n", with_body);
+  }
+  return http_response(404, "Not Found", "text/plain", "not found\n", with_body);
 }
 
 }  // namespace snigate::control
