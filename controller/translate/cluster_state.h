@@ -11,10 +11,10 @@ namespace snigate::controller::translate {
 using Object = std::shared_ptr<const nlohmann::json>;
 
 struct ClusterState {
-  std::vector<Object> services;
-  std::vector<Object> endpoint_slices;
-  std::vector<Object> ingresses;
-  std::vector<Object> ingress_classes;
+  std::vector<Object> services{};
+  std::vector<Object> endpoint_slices{};
+  std::vector<Object> ingresses{};
+  std::vector<Object> ingress_classes{};
 };
 
 }  // namespace snigate::controller::translate

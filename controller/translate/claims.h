@@ -1,0 +1,32 @@
+// What each source kind contributes to a snapshot before conflicts are settled: an object's
+// claim on a hostname (or on the default backend), with the route it asks for.
+#pragma once
+
+#include <vector>
+
+#include "snapshot/snapshot.h"
+#include "translate/problem.h"
+
+namespace snigate::controller::translate {
+
+struct RouteClaim {
+  ObjectRef owner;
+  snapshot::Route route;
+};
+
+struct DefaultBackendClaim {
+  ObjectRef owner;
+  snapshot::DefaultBackend backend;
+};
+
+struct Claims {
+  std::vector<RouteClaim> routes;
+  std::vector<DefaultBackendClaim> default_backends;
+  std::vector<Problem> problems;
+
+  void report(const ObjectRef& object, std::string reason, std::string message) {
+    problems.push_back({object, std::move(reason), std::move(message)});
+  }
+};
+
+}  // namespace snigate::controller::translate

@@ -1,0 +1,107 @@
+// Builders for the Kubernetes objects the translation tables feed in, and a one-line rendering
+// of what comes out, so that each table row reads as "these objects give these routes".
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "translate/translate.h"
+
+namespace snigate::controller::translate::fixtures {
+
+using nlohmann::json;
+
+inline Object object(json value) { return std::make_shared<const json>(std::move(value)); }
+
+inline json metadata(const std::string& name, const std::string& created, json annotations = json::object()) {
+  return {{"name", name}, {"namespace", "shop"}, {"uid", "uid-" + name}, {"creationTimestamp", created},
+          {"annotations", std::move(annotations)}};
+}
+
+// A Service in namespace "shop" with ClusterIP 10.96.0.10 and the given ports.
+inline Object service(const std::string& name, json annotations, json ports = json::array({{{"name", "https"}, {"port", 443}}}),
+                      const std::string& created = "2025-01-01T00:00:00Z") {
+  return object({{"metadata", metadata(name, created, std::move(annotations))},
+                 {"spec", {{"clusterIP", "10.96.0.10"}, {"ports", std::move(ports)}}}});
+}
+
+// One endpoint of a slice: an address and whether it is ready (absent `ready` means ready).
+inline json endpoint(const std::string& address, std::optional<bool> ready = std::nullopt) {
+  json result = {{"addresses", json::array({address})}};
+  if (ready) result["conditions"] = {{"ready", *ready}};
+  return result;
+}
+
+inline Object endpoint_slice(const std::string& service_name, json ports, json endpoints, const std::string& suffix = "a",
+                             const std::string& address_type = "IPv4") {
+  json meta = metadata(service_name + "-" + suffix, "2025-01-01T00:00:00Z");
+  meta["labels"] = {{"kubernetes.io/service-name", service_name}};
+  return object({{"metadata", meta}, {"addressType", address_type}, {"ports", std::move(ports)}, {"endpoints", std::move(endpoints)}});
+}
+
+inline json https_slice_port(int port = 8443) { return json::array({{{"name", "https"}, {"port", port}, {"protocol", "TCP"}}}); }
+
+// "a.example.com -> 10.0.0.1:8443 10.0.0.2:8443" plus " proxy v1" when a PROXY header is sent.
+inline std::vector<std::string> rendered_routes(const snapshot::Snapshot& snapshot) {
+  std::vector<std::string> lines;
+  auto backends = [](const std::vector<snapshot::Backend>& list) {
+    std::string text;
+    for (const auto& backend : list) text += " " + backend.address + ":" + std::to_string(backend.port);
+    return text;
+  };
+  for (const auto& route : snapshot.routes) {
+    std::string line = route.hostname + " ->" + backends(route.backends);
+    if (route.proxy_protocol != snapshot::ProxyProtocol::none) line += " proxy " + std::string(snapshot::to_string(route.proxy_protocol));
+    lines.push_back(line);
+  }
+  if (snapshot.default_backend) lines.push_back("default ->" + backends(snapshot.default_backend->backends));
+  return lines;
+}
+
+// "Service shop/web InvalidHostname"
+inline std::vector<std::string> rendered_problems(const std::vector<Problem>& problems) {
+  std::vector<std::string> lines;
+  for (const auto& problem : problems) lines.push_back(problem.object.kind + " " + problem.object.qualified_name() + " " + problem.reason);
+  return lines;
+}
+
+}  // namespace snigate::controller::translate::fixtures
+
+namespace snigate::controller::translate::fixtures {
+
+inline Object ingress_class(const std::string& name, const std::string& controller, bool is_default = false) {
+  json annotations = json::object();
+  if (is_default) annotations["ingressclass.kubernetes.io/is-default-class"] = "true";
+  return object({{"metadata", {{"name", name}, {"annotations", annotations}}}, {"spec", {{"controller", controller}}}});
+}
+
+inline json service_backend(const std::string& service, json port = {{"number", 443}}) {
+  return {{"service", {{"name", service}, {"port", std::move(port)}}}};
+}
+
+// A rule for `host` whose paths go to the given backends in order.
+inline json rule(const std::string& host, std::vector<json> backends) {
+  json paths = json::array();
+  for (auto& backend : backends) paths.push_back({{"path", "/"}, {"pathType", "Prefix"}, {"backend", std::move(backend)}});
+  json result = {{"http", {{"paths", paths}}}};
+  if (!host.empty()) result["host"] = host;
+  return result;
+}
+
+struct IngressSpec {
+  std::optional<std::string> class_name{};
+  json annotations = json::object();
+  json rules = json::array();
+  std::optional<json> default_backend{};
+  std::string created = "2025-01-01T00:00:00Z";
+};
+
+inline Object ingress(const std::string& name, IngressSpec spec) {
+  json body = {{"rules", spec.rules}};
+  if (spec.class_name) body["ingressClassName"] = *spec.class_name;
+  if (spec.default_backend) body["defaultBackend"] = *spec.default_backend;
+  return object({{"metadata", metadata(name, spec.created, spec.annotations)}, {"spec", body}});
+}
+
+}  // namespace snigate::controller::translate::fixtures
