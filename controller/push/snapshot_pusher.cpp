@@ -1,0 +1,148 @@
+#include "push/snapshot_pusher.h"
+
+#include <nlohmann/json.hpp>
+
+#include "telemetry/log.h"
+
+namespace snigate::controller::push {
+namespace {
+
+snapshot::Snapshot content_of(snapshot::Snapshot snapshot) {
+  snapshot.generation = 0;
+  return snapshot;
+}
+
+}  // namespace
+
+SnapshotPusher::SnapshotPusher(PushSettings settings, telemetry::ControllerMetrics& metrics, StopSignal& stop)
+    : settings_(std::move(settings)), metrics_(metrics), stop_(stop) {
+  stop_.on_stop([this] {
+    std::lock_guard lock(mutex_);
+    offered_.notify_all();
+  });
+}
+
+void SnapshotPusher::offer(snapshot::Snapshot wanted, Clock::time_point changed_at) {
+  std::lock_guard lock(mutex_);
+  if (!offer_) first_offer_at_ = changed_at;
+  offer_ = content_of(std::move(wanted));
+  last_offer_at_ = Clock::now();
+  offered_.notify_all();
+}
+
+bool SnapshotPusher::acknowledged_once() const {
+  std::lock_guard lock(mutex_);
+  return acknowledged_once_;
+}
+
+bool SnapshotPusher::take_offer(Clock::time_point& first_change) {
+  std::unique_lock lock(mutex_);
+  offered_.wait_for(lock, settings_.liveness_check_interval, [this] { return offer_ || stop_.stopped(); });
+  if (!offer_) return false;
+  // Coalesce: wait while offers keep coming, but never past max_delay from the first one.
+  while (!stop_.stopped()) {
+    const auto deadline = std::min(last_offer_at_ + settings_.quiet_period, first_offer_at_ + settings_.max_delay);
+    if (Clock::now() >= deadline) break;
+    offered_.wait_until(lock, deadline);
+  }
+  wanted_.swap(offer_);
+  offer_.reset();
+  first_change = first_offer_at_;
+  return true;
+}
+
+void SnapshotPusher::run() {
+  // When the change that the dataplane has not acknowledged yet was seen; unset: nothing pending.
+  constexpr Clock::time_point kUnset{};
+  Clock::time_point unacknowledged_since = kUnset;
+  while (!stop_.stopped()) {
+    if (Clock::time_point first_change; take_offer(first_change) && unacknowledged_since == kUnset) {
+      unacknowledged_since = first_change;
+    }
+    if (!wanted_ || stop_.stopped()) continue;
+    if (connection_ && connection_->peer_closed()) {
+      log::write(log::Level::warn, "the dataplane closed the control socket; reconnecting", {{"socket", settings_.socket_path}});
+      drop_connection();
+    }
+    if (!connection_ && !connect()) {
+      if (!stop_.sleep_for(reconnect_backoff_.next())) return;
+      continue;
+    }
+    if (settled()) {
+      unacknowledged_since = kUnset;
+      continue;
+    }
+    deliver(*wanted_, unacknowledged_since == kUnset ? Clock::now() : unacknowledged_since);
+    if (settled()) unacknowledged_since = kUnset;
+  }
+}
+
+bool SnapshotPusher::connect() {
+  try {
+    connection_ = std::make_unique<ControlSocketConnection>(settings_.socket_path);
+    const std::string answer = connection_->exchange(R"({"get":"snapshot"})");
+    const nlohmann::json parsed = nlohmann::json::parse(answer, nullptr, false);
+    if (parsed.is_object() && parsed.value("ok", true) == false) {
+      dataplane_holds_.reset();  // "no snapshot applied yet": a fresh dataplane
+      dataplane_generation_ = 0;
+    } else {
+      snapshot::Snapshot current = snapshot::decode(answer);
+      dataplane_generation_ = current.generation;
+      dataplane_holds_ = content_of(std::move(current));
+    }
+    reconnect_backoff_.reset();
+    log::write(log::Level::info, "connected to the dataplane",
+               {{"socket", settings_.socket_path}, {"generation", dataplane_generation_}});
+    return true;
+  } catch (const std::exception& error) {
+    metrics_.push_failures++;
+    log::write(log::Level::warn, "cannot reach the dataplane", {{"socket", settings_.socket_path}, {"error", error.what()}});
+    drop_connection();
+    return false;
+  }
+}
+
+void SnapshotPusher::deliver(const snapshot::Snapshot& wanted, Clock::time_point first_change) {
+  snapshot::Snapshot numbered = wanted;
+  numbered.generation = dataplane_generation_ + 1;
+  nlohmann::json answer;
+  try {
+    answer = nlohmann::json::parse(connection_->exchange(snapshot::encode(numbered)), nullptr, false);
+  } catch (const ControlSocketError& error) {
+    metrics_.push_failures++;
+    log::write(log::Level::warn, "push failed; reconnecting", {{"error", error.what()}});
+    drop_connection();
+    return;
+  }
+  if (answer.is_object() && answer.value("ok", false)) {
+    dataplane_generation_ = numbered.generation;
+    dataplane_holds_ = wanted;
+    metrics_.pushes++;
+    const double seconds = std::chrono::duration<double>(Clock::now() - first_change).count();
+    metrics_.observe_push_latency(seconds);
+    {
+      std::lock_guard lock(mutex_);
+      acknowledged_once_ = true;
+    }
+    log::write(log::Level::info, "snapshot pushed",
+               {{"generation", numbered.generation}, {"routes", numbered.routes.size()}, {"latency_seconds", seconds}});
+    return;
+  }
+  metrics_.push_rejections++;
+  const std::string reason = answer.is_object() ? answer.value("error", answer.dump()) : "an answer that is not JSON";
+  refusals_ = refused_ == wanted ? refusals_ + 1 : 1;
+  refused_ = wanted;
+  log::write(log::Level::error, "the dataplane rejected the snapshot",
+             {{"generation", numbered.generation}, {"reason", reason}, {"retried", refusals_ < kMaxRefusals}});
+  // A refusal may come from a generation race with another writer: learn the generation again
+  // and retry once; a snapshot refused for its content waits for the next change.
+  drop_connection();
+}
+
+bool SnapshotPusher::settled() const {
+  return dataplane_holds_ == wanted_ || (refused_ == wanted_ && refusals_ >= kMaxRefusals);
+}
+
+void SnapshotPusher::drop_connection() { connection_.reset(); }
+
+}  // namespace snigate::controller::push

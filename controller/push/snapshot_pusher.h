@@ -1,0 +1,79 @@
+// Keeps the dataplane's snapshot equal to the latest translation. A burst of offers becomes one
+// push once the burst is quiet (or at most `max_delay` after its first offer); nothing is pushed
+// when the content did not change; each push takes the dataplane's generation + 1, learnt on
+// every (re)connect, so a restarted dataplane or controller continues the sequence; a dataplane
+// that went away is reconnected to with backoff and given the current snapshot.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "kube/backoff.h"
+#include "push/control_socket.h"
+#include "snapshot/snapshot.h"
+#include "stop_signal.h"
+#include "telemetry/controller_metrics.h"
+
+namespace snigate::controller::push {
+
+struct PushSettings {
+  std::string socket_path;
+  std::chrono::milliseconds quiet_period{20};
+  std::chrono::milliseconds max_delay{100};
+  std::chrono::milliseconds liveness_check_interval{100};
+};
+
+class SnapshotPusher {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  SnapshotPusher(PushSettings settings, telemetry::ControllerMetrics& metrics, StopSignal& stop);
+
+  // The snapshot the dataplane should hold (its generation is ignored); `changed_at` is when the
+  // change that produced it was seen, for the latency metric.
+  void offer(snapshot::Snapshot wanted, Clock::time_point changed_at);
+
+  // Pushes until the stop signal.
+  void run();
+
+  // Whether the dataplane has acknowledged a snapshot from this controller (or already held it).
+  bool acknowledged_once() const;
+
+ private:
+  // Waits for an offer and its quiet period, then moves it into wanted_; false on a timeout
+  // with nothing new, or stop.
+  bool take_offer(Clock::time_point& first_change);
+  bool connect();
+  void deliver(const snapshot::Snapshot& wanted, Clock::time_point first_change);
+  void drop_connection();
+  // Nothing to do: the dataplane holds what we want, or refused it for good.
+  bool settled() const;
+
+  static constexpr int kMaxRefusals = 2;
+
+  PushSettings settings_;
+  telemetry::ControllerMetrics& metrics_;
+  StopSignal& stop_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable offered_;
+  std::optional<snapshot::Snapshot> offer_;
+  Clock::time_point first_offer_at_{};
+  Clock::time_point last_offer_at_{};
+  bool acknowledged_once_ = false;
+
+  // Owned by the run() thread.
+  std::unique_ptr<ControlSocketConnection> connection_;
+  std::optional<snapshot::Snapshot> wanted_;          // the latest offer taken
+  std::optional<snapshot::Snapshot> dataplane_holds_;  // content only; generation in dataplane_generation_
+  std::optional<snapshot::Snapshot> refused_;          // not offered again until the content changes
+  int refusals_ = 0;                                   // of refused_, in a row
+  std::uint64_t dataplane_generation_ = 0;
+  kube::Backoff reconnect_backoff_{std::chrono::milliseconds(100), std::chrono::milliseconds(5000)};
+};
+
+}  // namespace snigate::controller::push

@@ -1,0 +1,108 @@
+// A real snigate-dataplane process for a test: started with a control socket in a fresh folder,
+// stopped (SIGTERM, then SIGKILL) when the object goes, also when the test fails.
+#pragma once
+
+#include <signal.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "push/control_socket.h"
+
+namespace snigate::test {
+
+// A TCP port on 127.0.0.1 that was free a moment ago.
+inline int free_loopback_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+class DataplaneProcess {
+ public:
+  explicit DataplaneProcess(std::vector<std::string> extra_arguments = {}) : extra_arguments_(std::move(extra_arguments)) {
+    char pattern[] = "/tmp/snigate-dataplane-XXXXXX";
+    folder_ = ::mkdtemp(pattern);
+    listen_port_ = free_loopback_port();
+    start();
+  }
+  ~DataplaneProcess() {
+    stop();
+    std::filesystem::remove_all(folder_);
+  }
+  DataplaneProcess(const DataplaneProcess&) = delete;
+  DataplaneProcess& operator=(const DataplaneProcess&) = delete;
+
+  std::string socket_path() const { return (folder_ / "control.sock").string(); }
+  const std::filesystem::path& folder() const { return folder_; }
+  int listen_port() const { return listen_port_; }
+
+  void start() {
+    std::filesystem::remove(socket_path());
+    std::vector<std::string> arguments = {SNIGATE_DATAPLANE_BINARY, "--control-socket", socket_path(),
+                                          "--listen", "127.0.0.1:" + std::to_string(listen_port_),
+                                          "--admin-listen", "127.0.0.1:0", "--drain-timeout", "1s", "--workers", "1"};
+    arguments.insert(arguments.end(), extra_arguments_.begin(), extra_arguments_.end());
+    const std::string log_path = (folder_ / "dataplane.log").string();
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      std::vector<char*> argv;
+      for (auto& argument : arguments) argv.push_back(argument.data());
+      argv.push_back(nullptr);
+      if (std::FILE* log = std::fopen(log_path.c_str(), "a")) {
+        ::dup2(::fileno(log), STDOUT_FILENO);
+        ::dup2(::fileno(log), STDERR_FILENO);
+      }
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!std::filesystem::exists(socket_path())) {
+      if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("the dataplane did not create " + socket_path());
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+
+  void stop(int signal_number = SIGTERM) {
+    if (pid_ <= 0) return;
+    ::kill(pid_, signal_number);
+    for (int waited = 0; waited < 100; ++waited) {
+      if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
+        pid_ = -1;
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+
+  // The dataplane's current snapshot document, or its refusal ("no snapshot applied yet").
+  std::string current_snapshot() const {
+    controller::push::ControlSocketConnection connection(socket_path());
+    return connection.exchange(R"({"get":"snapshot"})");
+  }
+
+ private:
+  std::vector<std::string> extra_arguments_;
+  std::filesystem::path folder_;
+  int listen_port_ = 0;
+  pid_t pid_ = -1;
+};
+
+}  // namespace snigate::test
