@@ -5,6 +5,7 @@ REPO_ROOT="$(cd "${CHART_TESTS}/../.." && pwd)"
 CHART="${REPO_ROOT}/charts/snigate"
 HELM="${REPO_ROOT}/.tools/bin/helm"
 # Each value set by name; "defaults" is the chart's own values.yaml.
+# shellcheck disable=SC2034  # used by the tests that source this file
 VALUE_SETS=(defaults daemonset-host-network namespace-scoped nodeport every-option)
 
 values_args() {  # value set name -> helm arguments

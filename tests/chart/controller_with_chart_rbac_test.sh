@@ -98,13 +98,12 @@ YAML
 export POD_NAMESPACE="${release_namespace}" POD_NAME="${release}-test"
 snapshot="$("${controller}" --kubeconfig="${work}/kubeconfig" "${chart_args[@]}" --dump-snapshot 2>"${work}/dump.log")" ||
   fail "--dump-snapshot with the chart's RBAC: $(tail -5 "${work}/dump.log")"
-python3 - "${hostname}" "${backend_address}" <<<"${snapshot}" || fail "the snapshot has no route to the backend: ${snapshot}"
+python3 -c '
 import json, sys
 hostname, address = sys.argv[1:]
-routes = json.load(sys.stdin)["routes"]
-route = next(r for r in routes if r["hostname"] == hostname)
+route = next(r for r in json.load(sys.stdin)["routes"] if r["hostname"] == hostname)
 assert any(b["address"] == address and b["port"] == 8443 for b in route["backends"]), route
-PY
+' "${hostname}" "${backend_address}" <<<"${snapshot}" || fail "the snapshot has no route to the backend: ${snapshot}"
 echo "ok --dump-snapshot routes ${hostname} to ${backend_address}:8443"
 
 read -r client_port dataplane_admin controller_admin < <(python3 -c '
