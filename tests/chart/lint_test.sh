@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# helm lint --strict passes for the chart's defaults and every value set the tests use.
+# helm lint --strict passes for the chart's defaults and every value set the tests use, and each
+# one's NOTES tell the user how to annotate a Service and test it with openssl s_client.
 set -euo pipefail
 source "$(dirname "$0")/chart_env.sh"
 
@@ -10,5 +11,11 @@ for value_set in "${VALUE_SETS[@]}"; do
     echo "${output}"
     exit 1
   }
+  # shellcheck disable=SC2046
+  notes="$("${HELM}" install snigate "${CHART}" --dry-run=client --namespace snigate-system \
+    $(values_args "${value_set}") 2>/dev/null | sed -n '/^NOTES:/,$p')"
+  for wanted in "snigate.io/hostnames=" "openssl s_client -connect \"\$ADDRESS:\$PORT\" -servername" "ADDRESS=" "PORT="; do
+    [[ "${notes}" == *"${wanted}"* ]] || { echo "FAIL: NOTES with ${value_set} lack '${wanted}':"; echo "${notes}"; exit 1; }
+  done
   echo "ok ${value_set}"
 done
