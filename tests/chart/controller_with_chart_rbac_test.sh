@@ -46,8 +46,11 @@ import sys, yaml
 workload = next(d for d in yaml.safe_load_all(open(sys.argv[1])) if d and d["kind"] in ("Deployment", "DaemonSet"))
 controller = next(c for c in workload["spec"]["template"]["spec"]["containers"] if c["name"] == "controller")
 # Socket and admin address are the pod's; this test gives the processes its own.
-for arg in controller["args"]:
-    if not arg.startswith(("--control-socket=", "--admin-listen=")):
+args = iter(controller["args"])
+for arg in args:
+    if arg in ("--control-socket", "--admin-listen"):
+        next(args)
+    else:
         print(arg)
 PY
 )
@@ -96,7 +99,7 @@ YAML
 
 # The pod's downward-API environment, as the chart sets it.
 export POD_NAMESPACE="${release_namespace}" POD_NAME="${release}-test"
-snapshot="$("${controller}" --kubeconfig="${work}/kubeconfig" "${chart_args[@]}" --dump-snapshot 2>"${work}/dump.log")" ||
+snapshot="$("${controller}" --kubeconfig "${work}/kubeconfig" "${chart_args[@]}" --dump-snapshot 2>"${work}/dump.log")" ||
   fail "--dump-snapshot with the chart's RBAC: $(tail -5 "${work}/dump.log")"
 python3 -c '
 import json, sys
@@ -111,11 +114,11 @@ import socket
 sockets = [socket.socket() for _ in range(3)]
 for s in sockets: s.bind(("127.0.0.1", 0))
 print(*(s.getsockname()[1] for s in sockets))')
-"${dataplane}" --listen="127.0.0.1:${client_port}" --control-socket="${work}/control.sock" \
-  --admin-listen="127.0.0.1:${dataplane_admin}" >"${work}/dataplane.log" 2>&1 &
+"${dataplane}" --listen "127.0.0.1:${client_port}" --control-socket "${work}/control.sock" \
+  --admin-listen "127.0.0.1:${dataplane_admin}" >"${work}/dataplane.log" 2>&1 &
 defer "kill $! 2>/dev/null; wait $! 2>/dev/null"
-"${controller}" --kubeconfig="${work}/kubeconfig" "${chart_args[@]}" --control-socket="${work}/control.sock" \
-  --admin-listen="127.0.0.1:${controller_admin}" >"${work}/controller.log" 2>&1 &
+"${controller}" --kubeconfig "${work}/kubeconfig" "${chart_args[@]}" --control-socket "${work}/control.sock" \
+  --admin-listen "127.0.0.1:${controller_admin}" >"${work}/controller.log" 2>&1 &
 defer "kill $! 2>/dev/null; wait $! 2>/dev/null"
 
 reaches_backend() {

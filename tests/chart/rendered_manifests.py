@@ -26,14 +26,23 @@ def render(values_file=None):
     return [document for document in yaml.safe_load_all(output) if document]
 
 
-def flag(args, name):
-    """The value of --name=VALUE in a container's args, or True for a bare --name; None if absent."""
-    for arg in args:
+def flag_values(args, name):
+    """Every value given to --name in a container's args ('--name VALUE' or '--name=VALUE'); True
+    for a bare --name."""
+    found = []
+    for index, arg in enumerate(args):
         if arg == f"--{name}":
-            return True
-        if arg.startswith(f"--{name}="):
-            return arg.split("=", 1)[1]
-    return None
+            following = args[index + 1] if index + 1 < len(args) else "--"
+            found.append(True if following.startswith("--") else following)
+        elif arg.startswith(f"--{name}="):
+            found.append(arg.split("=", 1)[1])
+    return found
+
+
+def flag(args, name):
+    """The value of --name, True for a bare --name, None if absent."""
+    values = flag_values(args, name)
+    return values[-1] if values else None
 
 
 def seconds(duration):
@@ -116,7 +125,7 @@ def check_every_rendering(r):
 
     https_port = next(p for p in dataplane["ports"] if p["name"] == "https")["containerPort"]
     r.expect(https_port >= 1024, "the dataplane needs no capability for its port")
-    listens = [a for a in dataplane["args"] if a.startswith("--listen=")]
+    listens = flag_values(dataplane["args"], "listen")
     r.expect(listens and all(a.endswith(f":{https_port}") for a in listens), "dataplane listens on its https port")
     pre_stop = dataplane["lifecycle"]["preStop"]["sleep"]["seconds"]
     drain = seconds(flag(dataplane["args"], "drain-timeout"))
@@ -160,7 +169,9 @@ def check_defaults(r):
     r.expect(spec["topologySpreadConstraints"][0]["topologyKey"] == "kubernetes.io/hostname", "spread over nodes")
     r.expect("preferredDuringSchedulingIgnoredDuringExecution" in spec["affinity"]["podAntiAffinity"], "soft anti-affinity")
     r.expect(not r.all("ServiceMonitor"), "no ServiceMonitor by default")
-    r.expect(flag(r.container("controller")["args"], "leader-elect") is True, "leader election on")
+    controller_args = r.container("controller")["args"]
+    r.expect(flag(controller_args, "leader-elect") is True, "leader election on")
+    r.expect(flag(controller_args, "leader-election-id") == RELEASE, "one Lease per release")
 
 
 def check_daemonset_host_network(r):
@@ -200,10 +211,10 @@ def check_every_option(r):
     r.expect(flag(controller["args"], "publish-status-address") == "192.0.2.10", "--publish-status-address")
     r.expect(flag(controller["args"], "publish-service") is None, "no --publish-service with a fixed address")
     r.expect(flag(controller["args"], "leader-elect") is None, "leader election off")
-    r.expect("--example-flag=1" in controller["args"] and "--idle-timeout=10m" in dataplane["args"], "extra args")
+    r.expect(controller["args"][-2:] == ["--push-max-delay", "50ms"] and dataplane["args"][-2:] == ["--idle-timeout", "10m"],
+             "extra args come last")
     r.expect(flag(controller["args"], "log-level") == "debug", "log level")
-    r.expect([a for a in dataplane["args"] if a.startswith("--listen=")] == ["--listen=0.0.0.0:8443", "--listen=[::]:8443"],
-             "IPv4 and IPv6 listeners")
+    r.expect(flag_values(dataplane["args"], "listen") == ["0.0.0.0:8443", "[::]:8443"], "IPv4 and IPv6 listeners")
     spec = r.pod["spec"]
     r.expect(spec["terminationGracePeriodSeconds"] == 120 + 20 + 15, "grace period follows drain and preStop")
     r.expect(controller["image"] == "registry.example/snigate:1.2.3" and controller["imagePullPolicy"] == "Always", "image")

@@ -37,22 +37,33 @@ spec:
       image: {{ include "snigate.image" . }}
       imagePullPolicy: {{ .Values.image.pullPolicy }}
       command: ["/usr/local/bin/snigate-controller"]
+      # Each flag and its value are separate arguments, the form both programs parse.
       args:
-        - --control-socket={{ include "snigate.controlSocket" . }}
-        - --admin-listen=0.0.0.0:{{ .Values.controller.adminPort }}
-        - --log-level={{ .Values.controller.logLevel }}
-        - --controller-name={{ .Values.ingressClass.controllerName }}
-        - --ingress-class={{ .Values.ingressClass.name }}
+        - --control-socket
+        - {{ include "snigate.controlSocket" . }}
+        - --admin-listen
+        - {{ printf "0.0.0.0:%v" .Values.controller.adminPort | quote }}
+        - --log-level
+        - {{ .Values.controller.logLevel }}
+        - --controller-name
+        - {{ .Values.ingressClass.controllerName }}
+        - --ingress-class
+        - {{ .Values.ingressClass.name }}
         {{- with include "snigate.watchNamespace" . }}
-        - --watch-namespace={{ . }}
+        - --watch-namespace
+        - {{ . }}
         {{- end }}
         {{- if .Values.controller.leaderElect }}
         - --leader-elect
+        - --leader-election-id
+        - {{ include "snigate.fullname" . }}
         {{- end }}
         {{- if .Values.controller.publishStatusAddress }}
-        - --publish-status-address={{ .Values.controller.publishStatusAddress }}
+        - --publish-status-address
+        - {{ .Values.controller.publishStatusAddress | quote }}
         {{- else if .Values.controller.publishService }}
-        - --publish-service={{ .Release.Namespace }}/{{ include "snigate.fullname" . }}
+        - --publish-service
+        - {{ .Release.Namespace }}/{{ include "snigate.fullname" . }}
         {{- end }}
         {{- range .Values.controller.extraArgs }}
         - {{ . | quote }}
@@ -96,15 +107,21 @@ spec:
       command: ["/usr/local/bin/snigate-dataplane"]
       args:
         {{- range .Values.dataplane.listenAddresses }}
-        - --listen={{ . }}:{{ $.Values.dataplane.port }}
+        - --listen
+        - {{ printf "%s:%v" . $.Values.dataplane.port | quote }}
         {{- end }}
-        - --control-socket={{ include "snigate.controlSocket" . }}
-        - --admin-listen=0.0.0.0:{{ .Values.dataplane.adminPort }}
-        - --drain-timeout={{ .Values.dataplane.drainTimeoutSeconds }}s
+        - --control-socket
+        - {{ include "snigate.controlSocket" . }}
+        - --admin-listen
+        - {{ printf "0.0.0.0:%v" .Values.dataplane.adminPort | quote }}
+        - --drain-timeout
+        - {{ .Values.dataplane.drainTimeoutSeconds }}s
         {{- if .Values.dataplane.workers }}
-        - --workers={{ .Values.dataplane.workers }}
+        - --workers
+        - {{ .Values.dataplane.workers | quote }}
         {{- end }}
-        - --log-level={{ .Values.dataplane.logLevel }}
+        - --log-level
+        - {{ .Values.dataplane.logLevel }}
         {{- range .Values.dataplane.extraArgs }}
         - {{ . | quote }}
         {{- end }}
