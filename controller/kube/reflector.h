@@ -43,6 +43,9 @@ class Reflector {
     });
   }
 
+  // One list into the store, for --dump-snapshot; throws ApiUnreachable, false on an HTTP error.
+  bool list_once() { return list(); }
+
   // Lists and watches until the stop signal.
   void run() {
     bool need_list = true;

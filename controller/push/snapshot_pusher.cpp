@@ -69,6 +69,7 @@ void SnapshotPusher::run() {
       continue;
     }
     if (settled()) {
+      if (dataplane_holds_ == wanted_) mark_acknowledged();
       unacknowledged_since = kUnset;
       continue;
     }
@@ -120,10 +121,7 @@ void SnapshotPusher::deliver(const snapshot::Snapshot& wanted, Clock::time_point
     metrics_.pushes++;
     const double seconds = std::chrono::duration<double>(Clock::now() - first_change).count();
     metrics_.observe_push_latency(seconds);
-    {
-      std::lock_guard lock(mutex_);
-      acknowledged_once_ = true;
-    }
+    mark_acknowledged();
     log::write(log::Level::info, "snapshot pushed",
                {{"generation", numbered.generation}, {"routes", numbered.routes.size()}, {"latency_seconds", seconds}});
     return;
@@ -141,6 +139,11 @@ void SnapshotPusher::deliver(const snapshot::Snapshot& wanted, Clock::time_point
 
 bool SnapshotPusher::settled() const {
   return dataplane_holds_ == wanted_ || (refused_ == wanted_ && refusals_ >= kMaxRefusals);
+}
+
+void SnapshotPusher::mark_acknowledged() {
+  std::lock_guard lock(mutex_);
+  acknowledged_once_ = true;
 }
 
 void SnapshotPusher::drop_connection() { connection_.reset(); }

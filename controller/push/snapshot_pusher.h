@@ -50,6 +50,7 @@ class SnapshotPusher {
   bool connect();
   void deliver(const snapshot::Snapshot& wanted, Clock::time_point first_change);
   void drop_connection();
+  void mark_acknowledged();
   // Nothing to do: the dataplane holds what we want, or refused it for good.
   bool settled() const;
 

@@ -1,0 +1,161 @@
+#include "controller.h"
+
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include "events/event_recorder.h"
+#include "kube/ingress_status_writer.h"
+#include "kube/leader_elector.h"
+#include "kube/reflector.h"
+#include "push/snapshot_pusher.h"
+#include "telemetry/admin_server.h"
+#include "translate/status.h"
+#include "translate/translate.h"
+
+namespace snigate::controller {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+kube::ReflectorSettings reflector_settings(const Options& options) {
+  return {.watch_namespace = options.watch_namespace, .min_watch_timeout = options.min_watch_timeout};
+}
+
+translate::IngressClassSelection class_selection(const Options& options) {
+  return {options.controller_name, options.ingress_class};
+}
+
+// The four kinds, each with its own reflector thread.
+class Reflectors {
+ public:
+  Reflectors(kube::ApiClient& api, kube::ObjectStore& store, telemetry::ControllerMetrics& metrics, StopSignal& stop,
+             const kube::ReflectorSettings& settings)
+      : services_(api, store, metrics, stop, settings),
+        endpoint_slices_(api, store, metrics, stop, settings),
+        ingresses_(api, store, metrics, stop, settings),
+        ingress_classes_(api, store, metrics, stop, settings) {}
+
+  bool list_once() {
+    return services_.list_once() && endpoint_slices_.list_once() && ingresses_.list_once() && ingress_classes_.list_once();
+  }
+
+  void start() {
+    threads_.emplace_back([this] { services_.run(); });
+    threads_.emplace_back([this] { endpoint_slices_.run(); });
+    threads_.emplace_back([this] { ingresses_.run(); });
+    threads_.emplace_back([this] { ingress_classes_.run(); });
+  }
+
+  ~Reflectors() {
+    for (auto& thread : threads_) thread.join();
+  }
+
+ private:
+  kube::Reflector<kube::Services> services_;
+  kube::Reflector<kube::EndpointSlices> endpoint_slices_;
+  kube::Reflector<kube::Ingresses> ingresses_;
+  kube::Reflector<kube::IngressClasses> ingress_classes_;
+  std::vector<std::thread> threads_;
+};
+
+bool all_synced(const kube::ObjectStore& store) {
+  return store.synced(kube::Services::kind) && store.synced(kube::EndpointSlices::kind) &&
+         store.synced(kube::Ingresses::kind) && store.synced(kube::IngressClasses::kind);
+}
+
+}  // namespace
+
+int dump_snapshot(const Options& options) {
+  kube::ApiClient api(kube::discover_cluster_config(options.kubeconfig), 2 * options.min_watch_timeout);
+  kube::ObjectStore store;
+  telemetry::ControllerMetrics metrics;
+  StopSignal stop;
+  Reflectors reflectors(api, store, metrics, stop, reflector_settings(options));
+  if (!reflectors.list_once()) return 1;
+  const translate::Translation translation = translate::translate(store.cluster_state(), class_selection(options));
+  for (const auto& problem : translation.problems) {
+    log::write(log::Level::warn, problem.message,
+               {{"object", problem.object.kind + " " + problem.object.qualified_name()}, {"reason", problem.reason}});
+  }
+  std::cout << nlohmann::json::parse(snapshot::encode(translation.snapshot)).dump(2) << std::endl;
+  return 0;
+}
+
+int run_controller(const Options& options) {
+  kube::ApiClient api(kube::discover_cluster_config(options.kubeconfig), 2 * options.min_watch_timeout);
+  log::write(log::Level::info, "snigate-controller starting",
+             {{"server", api.server()}, {"namespace", options.watch_namespace.value_or("")}, {"identity", options.identity}});
+  kube::ObjectStore store;
+  telemetry::ControllerMetrics metrics;
+  StopSignal stop;
+
+  push::SnapshotPusher pusher({.socket_path = *options.control_socket,
+                               .quiet_period = options.push_quiet_period,
+                               .max_delay = options.push_max_delay},
+                              metrics, stop);
+  std::unique_ptr<kube::LeaderElector> elector;
+  if (options.leader_elect) {
+    elector = std::make_unique<kube::LeaderElector>(
+        api,
+        kube::LeaderElectionSettings{.namespace_name = options.leader_election_namespace,
+                                     .lease_name = options.leader_election_id,
+                                     .identity = options.identity},
+        metrics, stop);
+  } else {
+    metrics.leader = 1;
+  }
+  events::EventRecorder events(api, metrics, options.identity);
+  kube::IngressStatusWriter status_writer(api, metrics);
+  const translate::PublishSettings publish{options.publish_service, options.publish_status_addresses};
+
+  telemetry::AdminServer admin(options.admin_listen, metrics, [&] { return all_synced(store) && pusher.acknowledged_once(); });
+
+  std::thread pushing([&] { pusher.run(); });
+  std::thread electing;
+  if (elector) electing = std::thread([&] { elector->run(); });
+  Reflectors reflectors(api, store, metrics, stop, reflector_settings(options));
+  reflectors.start();
+
+  std::thread translating([&] {
+    std::uint64_t translated_version = 0;
+    std::vector<translate::ObjectRef> our_ingresses;
+    while (!stop.stopped()) {
+      const std::uint64_t version = store.wait_for_change(translated_version, std::chrono::seconds(1));
+      if (stop.stopped() || !all_synced(store)) continue;
+      const auto changed_at = Clock::now();
+      const translate::ClusterState state = store.cluster_state();
+      if (version != translated_version) {
+        translated_version = version;
+        translate::Translation translation = translate::translate(state, class_selection(options));
+        metrics.translations++;
+        metrics.routes = translation.snapshot.routes.size();
+        pusher.offer(std::move(translation.snapshot), changed_at);
+        events.record_new(translation.problems);
+        our_ingresses = std::move(translation.our_ingresses);
+      }
+      // Checked every second too, so that a replica that just became leader catches up.
+      if (publish.enabled() && (!elector || elector->is_leader())) {
+        if (const auto load_balancer = translate::published_load_balancer(state, publish)) {
+          status_writer.write(translate::ingress_status_updates(state, our_ingresses, *load_balancer));
+        }
+      }
+    }
+  });
+
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  int received = 0;
+  sigwait(&signals, &received);
+  log::write(log::Level::info, "stopping", {{"signal", received == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  stop.trigger();
+  store.wake_all();
+  translating.join();
+  pushing.join();
+  if (electing.joinable()) electing.join();
+  return 0;
+}
+
+}  // namespace snigate::controller

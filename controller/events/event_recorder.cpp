@@ -1,0 +1,81 @@
+#include "events/event_recorder.h"
+
+#include <cstdio>
+#include <functional>
+
+#include "kube/kube_time.h"
+#include "telemetry/log.h"
+
+namespace snigate::controller::events {
+namespace {
+
+// The same object, reason and message always map to the same Event, which is then counted up
+// (as kubectl shows "x3") instead of piling up copies.
+std::string event_name(const translate::Problem& problem) {
+  char hash[17];
+  std::snprintf(hash, sizeof hash, "%016zx",
+                std::hash<std::string>{}(problem.object.uid + "\n" + problem.reason + "\n" + problem.message));
+  return problem.object.name + "." + hash;
+}
+
+}  // namespace
+
+EventRecorder::EventRecorder(kube::ApiClient& api, telemetry::ControllerMetrics& metrics, std::string instance)
+    : api_(api), metrics_(metrics), instance_(std::move(instance)) {}
+
+void EventRecorder::record_new(const std::vector<translate::Problem>& problems) {
+  std::set<translate::Problem> current(problems.begin(), problems.end());
+  for (const auto& problem : current) {
+    if (!previous_.contains(problem)) record(problem);
+  }
+  previous_ = std::move(current);
+  metrics_.problems = previous_.size();
+}
+
+void EventRecorder::record(const translate::Problem& problem) {
+  log::write(log::Level::warn, problem.message,
+             {{"object", problem.object.kind + " " + problem.object.qualified_name()}, {"reason", problem.reason}});
+  const std::string namespace_name = problem.object.namespace_name.empty() ? "default" : problem.object.namespace_name;
+  const std::string name = event_name(problem);
+  const std::string now = kube::to_time(std::chrono::system_clock::now());
+  int& count = counts_[name];
+  ++count;
+  const std::string collection = "/api/v1/namespaces/" + namespace_name + "/events";
+  try {
+    kube::ApiResponse response;
+    if (count == 1) {
+      const nlohmann::json event = {
+          {"apiVersion", "v1"},
+          {"kind", "Event"},
+          {"metadata", {{"name", name}, {"namespace", namespace_name}}},
+          {"involvedObject",
+           {{"kind", problem.object.kind}, {"apiVersion", problem.object.api_version}, {"namespace", problem.object.namespace_name},
+            {"name", problem.object.name}, {"uid", problem.object.uid}}},
+          {"type", "Warning"},
+          {"reason", problem.reason},
+          {"message", problem.message},
+          {"source", {{"component", kComponent}}},
+          {"reportingComponent", "snigate.io/" + std::string(kComponent)},
+          {"reportingInstance", instance_},
+          {"firstTimestamp", now},
+          {"lastTimestamp", now},
+          {"count", 1}};
+      response = api_.send(web::http::methods::POST, collection, event);
+    }
+    // Already there (seen before, or written by an earlier run of the controller): count it.
+    if (count > 1 || response.status == 409) {
+      count = std::max(count, 2);
+      response = api_.send(web::http::methods::PATCH, collection + "/" + name,
+                           {{"count", count}, {"lastTimestamp", now}}, "application/merge-patch+json");
+    }
+    if (!response.ok()) {
+      log::write(log::Level::warn, "could not record an Event", {{"event", name}, {"error", response.describe()}});
+      return;
+    }
+    metrics_.events_recorded++;
+  } catch (const kube::ApiUnreachable& error) {
+    log::write(log::Level::warn, "could not record an Event", {{"event", name}, {"error", error.what()}});
+  }
+}
+
+}  // namespace snigate::controller::events

@@ -1,0 +1,123 @@
+#include "options.h"
+
+#include <unistd.h>
+
+#include <charconv>
+#include <cstdlib>
+
+#include "translate/object_fields.h"
+
+namespace snigate::controller {
+namespace {
+
+std::chrono::milliseconds parse_duration(const std::string& flag, const std::string& text) {
+  long long value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  const std::string unit(end, text.data() + text.size());
+  if (error != std::errc() || value < 0) throw UsageError(flag + ": \"" + text + "\" is not a duration like 250ms, 5s, 5m");
+  if (unit == "ms") return std::chrono::milliseconds(value);
+  if (unit == "s") return std::chrono::seconds(value);
+  if (unit == "m") return std::chrono::minutes(value);
+  if (unit == "h") return std::chrono::hours(value);
+  throw UsageError(flag + ": \"" + text + "\" needs a unit: ms, s, m or h");
+}
+
+std::string default_identity() {
+  std::string base;
+  if (const char* pod = std::getenv("POD_NAME"); pod && *pod) {
+    base = pod;
+  } else {
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    base = host;
+  }
+  return base + "_" + std::to_string(::getpid());
+}
+
+}  // namespace
+
+std::string usage() {
+  return R"(Usage: snigate-controller [flags]
+
+Watches Services, EndpointSlices, Ingresses and IngressClasses and keeps the routes of a
+snigate-dataplane equal to them, pushing route snapshots over its control socket.
+
+Flags:
+  --kubeconfig PATH               kubeconfig to use (default: $KUBECONFIG, else the in-cluster
+                                  service account)
+  --watch-namespace NS            watch namespaced kinds in NS only (default: all namespaces)
+  --control-socket PATH           the dataplane's control socket (required unless --dump-snapshot)
+  --dump-snapshot                 list everything once, print the snapshot JSON on stdout, exit
+  --controller-name NAME          IngressClass spec.controller that is ours
+                                  (default snigate.io/ingress-controller)
+  --ingress-class NAME            value of the deprecated kubernetes.io/ingress.class annotation
+                                  that is ours (default snigate)
+  --publish-service NS/NAME       write that Service's load-balancer addresses into the status of
+                                  our Ingresses
+  --publish-status-address A[,B]  write these addresses (IPs or host names) instead
+  --leader-elect                  elect a leader with a Lease; only the leader writes Ingress
+                                  status, every replica routes (default off: this replica writes)
+  --leader-election-namespace NS  namespace of the Lease (default $POD_NAMESPACE, else default)
+  --leader-election-id NAME       name of the Lease (default snigate-controller)
+  --identity NAME                 this replica's name in the Lease (default $POD_NAME or the host
+                                  name, then _PID)
+  --admin-listen ADDR:PORT        /healthz, /readyz, /metrics (default 127.0.0.1:9091)
+  --min-watch-timeout DUR         each watch asks the server to end it after 1-2 times this, at
+                                  random (default 5m)
+  --push-quiet-period DUR         push once changes have been quiet this long (default 20ms)
+  --push-max-delay DUR            but never later than this after the first change (default 100ms)
+  --log-level LEVEL               debug, info, warn or error (default info); logs go to stderr
+  --help                          this text
+  --version                       print the version
+
+Durations take a unit: ms, s, m or h (250ms, 5s, 5m).
+Signals: SIGTERM/SIGINT stop watching, release the Lease and exit 0.
+)";
+}
+
+Options parse_options(int argc, char** argv) {
+  Options options;
+  options.leader_election_namespace = std::getenv("POD_NAMESPACE") ? std::getenv("POD_NAMESPACE") : "default";
+  options.identity = default_identity();
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) throw UsageError(flag + " needs a value");
+      return argv[++i];
+    };
+    if (flag == "--kubeconfig") options.kubeconfig = value();
+    else if (flag == "--watch-namespace") options.watch_namespace = value();
+    else if (flag == "--control-socket") options.control_socket = value();
+    else if (flag == "--dump-snapshot") options.dump_snapshot = true;
+    else if (flag == "--controller-name") options.controller_name = value();
+    else if (flag == "--ingress-class") options.ingress_class = value();
+    else if (flag == "--publish-service") {
+      options.publish_service = value();
+      if (options.publish_service->find('/') == std::string::npos) throw UsageError("--publish-service takes NAMESPACE/NAME");
+    } else if (flag == "--publish-status-address") options.publish_status_addresses = translate::split_list(value());
+    else if (flag == "--leader-elect") options.leader_elect = true;
+    else if (flag == "--leader-election-namespace") options.leader_election_namespace = value();
+    else if (flag == "--leader-election-id") options.leader_election_id = value();
+    else if (flag == "--identity") options.identity = value();
+    else if (flag == "--admin-listen") options.admin_listen = value();
+    else if (flag == "--min-watch-timeout") {
+      options.min_watch_timeout = std::chrono::duration_cast<std::chrono::seconds>(parse_duration(flag, value()));
+      if (options.min_watch_timeout < std::chrono::seconds(1)) throw UsageError("--min-watch-timeout must be at least 1s");
+    } else if (flag == "--push-quiet-period") options.push_quiet_period = parse_duration(flag, value());
+    else if (flag == "--push-max-delay") options.push_max_delay = parse_duration(flag, value());
+    else if (flag == "--log-level") {
+      const std::string name = value();
+      const auto level = log::parse_level(name);
+      if (!level) throw UsageError("--log-level must be debug, info, warn or error, not " + name);
+      options.log_level = *level;
+    } else if (flag == "--help" || flag == "-h") options.help = true;
+    else if (flag == "--version") options.version = true;
+    else throw UsageError("unknown flag " + flag + " (see --help)");
+  }
+  if (!options.help && !options.version && !options.dump_snapshot && !options.control_socket) {
+    throw UsageError("--control-socket PATH is required (or --dump-snapshot)");
+  }
+  return options;
+}
+
+}  // namespace snigate::controller
