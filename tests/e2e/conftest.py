@@ -36,8 +36,8 @@ def dataplane_factory(tmp_path):
     sanitizer build must have reported nothing."""
     started = []
 
-    def start(**kwargs) -> Dataplane:
-        dataplane = Dataplane(tmp_path, **kwargs)
+    def start(workdir: Path | None = None, **kwargs) -> Dataplane:
+        dataplane = Dataplane(workdir or tmp_path, **kwargs)
         started.append(dataplane)
         return dataplane
 

@@ -98,3 +98,27 @@ def wait_for(condition, timeout: float = 5):
             return
         time.sleep(0.05)
     raise AssertionError("condition not met in time")
+
+
+def test_control_socket_refuses_peers_of_another_uid(dataplane_factory, tmp_path):
+    import os
+    import subprocess
+    if os.geteuid() != 0 or not os.path.exists("/usr/bin/python3"):
+        import pytest
+        pytest.skip("needs root and Debian's python3 to connect as another uid")
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    for folder in (shared, *shared.parents):  # let uid 65534 reach the socket
+        if str(folder).startswith("/tmp/"):
+            folder.chmod(folder.stat().st_mode | 0o755)
+    dataplane = dataplane_factory(workdir=shared, control_socket=True, extra_args=("--control-socket-mode", "0666"))
+    # uid 65534 (nobody) may open the socket (mode 0666) but SO_PEERCRED gives it away: the
+    # dataplane answers with the refusal at once and closes, before reading anything.
+    client = (
+        "import socket, struct, sys\n"
+        "s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])\n"
+        "n = struct.unpack('>I', s.recv(4))[0]; print(s.recv(n).decode())\n")
+    result = subprocess.run(["/usr/bin/python3", "-c", client, str(dataplane.socket_path)], capture_output=True,
+                            timeout=10, user=65534, group=65534)
+    assert result.returncode == 0, result.stderr.decode()
+    assert json.loads(result.stdout) == {"ok": False, "error": "peer uid is neither root nor the dataplane's"}
