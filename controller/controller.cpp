@@ -120,6 +120,7 @@ int run_controller(const Options& options) {
   std::thread translating([&] {
     std::uint64_t translated_version = 0;
     std::vector<translate::ObjectRef> our_ingresses;
+    std::vector<translate::Problem> problems;
     while (!stop.stopped()) {
       const std::uint64_t version = store.wait_for_change(translated_version, std::chrono::seconds(1));
       if (stop.stopped() || !all_synced(store)) continue;
@@ -131,9 +132,10 @@ int run_controller(const Options& options) {
         metrics.translations++;
         metrics.routes = translation.snapshot.routes.size();
         pusher.offer(std::move(translation.snapshot), changed_at);
-        events.record_new(translation.problems);
+        problems = std::move(translation.problems);
         our_ingresses = std::move(translation.our_ingresses);
       }
+      events.observe(problems, Clock::now());
       // Checked every second too, so that a replica that just became leader catches up.
       if (publish.enabled() && (!elector || elector->is_leader())) {
         if (const auto load_balancer = translate::published_load_balancer(state, publish)) {

@@ -23,13 +23,23 @@ std::string event_name(const translate::Problem& problem) {
 EventRecorder::EventRecorder(kube::ApiClient& api, telemetry::ControllerMetrics& metrics, std::string instance)
     : api_(api), metrics_(metrics), instance_(std::move(instance)) {}
 
-void EventRecorder::record_new(const std::vector<translate::Problem>& problems) {
-  std::set<translate::Problem> current(problems.begin(), problems.end());
-  for (const auto& problem : current) {
-    if (!previous_.contains(problem)) record(problem);
+void EventRecorder::observe(const std::vector<translate::Problem>& problems, Clock::time_point now) {
+  std::map<translate::Problem, Clock::time_point> first_seen;
+  std::set<translate::Problem> recorded;
+  for (const auto& problem : problems) {
+    const auto seen = first_seen_.find(problem);
+    const Clock::time_point since = seen == first_seen_.end() ? now : seen->second;
+    first_seen.emplace(problem, since);
+    if (recorded_.contains(problem)) {
+      recorded.insert(problem);
+    } else if (now - since >= kGracePeriod) {
+      record(problem);
+      recorded.insert(problem);
+    }
   }
-  previous_ = std::move(current);
-  metrics_.problems = previous_.size();
+  first_seen_ = std::move(first_seen);
+  recorded_ = std::move(recorded);
+  metrics_.problems = recorded_.size();
 }
 
 void EventRecorder::record(const translate::Problem& problem) {

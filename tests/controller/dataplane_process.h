@@ -2,19 +2,19 @@
 // stopped (SIGTERM, then SIGKILL) when the object goes, also when the test fails.
 #pragma once
 
-#include <signal.h>
-#include <sys/socket.h>
 #include <netinet/in.h>
-#include <sys/wait.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "child_process.h"
 #include "push/control_socket.h"
 
 namespace snigate::test {
@@ -57,19 +57,7 @@ class DataplaneProcess {
                                           "--listen", "127.0.0.1:" + std::to_string(listen_port_),
                                           "--admin-listen", "127.0.0.1:0", "--drain-timeout", "1s", "--workers", "1"};
     arguments.insert(arguments.end(), extra_arguments_.begin(), extra_arguments_.end());
-    const std::string log_path = (folder_ / "dataplane.log").string();
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      std::vector<char*> argv;
-      for (auto& argument : arguments) argv.push_back(argument.data());
-      argv.push_back(nullptr);
-      if (std::FILE* log = std::fopen(log_path.c_str(), "a")) {
-        ::dup2(::fileno(log), STDOUT_FILENO);
-        ::dup2(::fileno(log), STDERR_FILENO);
-      }
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
+    process_ = std::make_unique<ChildProcess>(arguments, (folder_ / "dataplane.log").string());
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (!std::filesystem::exists(socket_path())) {
       if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("the dataplane did not create " + socket_path());
@@ -78,18 +66,8 @@ class DataplaneProcess {
   }
 
   void stop(int signal_number = SIGTERM) {
-    if (pid_ <= 0) return;
-    ::kill(pid_, signal_number);
-    for (int waited = 0; waited < 100; ++waited) {
-      if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
-        pid_ = -1;
-        return;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-    pid_ = -1;
+    if (process_) process_->stop(signal_number);
+    process_.reset();
   }
 
   // The dataplane's current snapshot document, or its refusal ("no snapshot applied yet").
@@ -102,7 +80,7 @@ class DataplaneProcess {
   std::vector<std::string> extra_arguments_;
   std::filesystem::path folder_;
   int listen_port_ = 0;
-  pid_t pid_ = -1;
+  std::unique_ptr<ChildProcess> process_;
 };
 
 }  // namespace snigate::test
