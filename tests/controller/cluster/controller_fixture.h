@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -27,7 +28,8 @@ class ControllerTest : public LocalClusterTest {
     int admin_port = 0;
   };
 
-  // Starts snigate-controller on the test namespace with the ServiceAccount kubeconfig.
+  // Starts snigate-controller on the test namespace with the ServiceAccount kubeconfig; the
+  // reference stays valid for the whole test.
   Controller& start_controller(std::vector<std::string> extra_arguments = {});
 
   // This test's IngressClass controller name, so that tests never see each other's classes.
@@ -52,7 +54,7 @@ class ControllerTest : public LocalClusterTest {
 
   std::unique_ptr<DataplaneProcess> dataplane_;
   std::string service_account_kubeconfig_;
-  std::vector<Controller> controllers_;
+  std::deque<Controller> controllers_;  // a deque, so references stay valid as controllers are added
 
  private:
   std::vector<std::string> cluster_scoped_;
