@@ -3,6 +3,7 @@
 # the chart gives its container, routes an annotated Service: a real TLS client reaches the
 # Service's backend by name through the dataplane. So the chart's RBAC is enough for the controller,
 # and the chart's flags are ones it accepts. Exits 77 (skipped) while the controller lacks the flags.
+# SNIGATE_CHART_WATCH_NAMESPACE=1 installs the chart scoped to the backend's namespace (Roles).
 set -euo pipefail
 source "$(dirname "$0")/../cluster/lib.sh"
 source "$(dirname "$0")/chart_env.sh"
@@ -31,8 +32,10 @@ work="$(mktemp -d)"
 defer "rm -rf '${work}'"
 
 defer "'${HELM}' uninstall '${release}' --namespace '${release_namespace}' --ignore-not-found"
+scope=()
+[[ -z "${SNIGATE_CHART_WATCH_NAMESPACE:-}" ]] || scope=(--set "controller.watchNamespace=${apps_namespace}")
 "${HELM}" install "${release}" "${CHART}" --namespace "${release_namespace}" --set "ingressClass.name=${release}" \
-  >/dev/null 2>&1
+  "${scope[@]}" >/dev/null 2>&1
 "${HELM}" get manifest "${release}" --namespace "${release_namespace}" >"${work}/manifest.yaml"
 
 # The chart's ServiceAccount and its controller container's flags, as installed.
@@ -109,11 +112,13 @@ assert any(b["address"] == address and b["port"] == 8443 for b in route["backend
 ' "${hostname}" "${backend_address}" <<<"${snapshot}" || fail "the snapshot has no route to the backend: ${snapshot}"
 echo "ok --dump-snapshot routes ${hostname} to ${backend_address}:8443"
 
-read -r client_port dataplane_admin controller_admin < <(python3 -c '
+# Three free loopback ports; the command substitution returns only once Python has let them go.
+free_ports="$(python3 -c '
 import socket
 sockets = [socket.socket() for _ in range(3)]
 for s in sockets: s.bind(("127.0.0.1", 0))
-print(*(s.getsockname()[1] for s in sockets))')
+print(*(s.getsockname()[1] for s in sockets))')"
+read -r client_port dataplane_admin controller_admin <<<"${free_ports}"
 "${dataplane}" --listen "127.0.0.1:${client_port}" --control-socket "${work}/control.sock" \
   --admin-listen "127.0.0.1:${dataplane_admin}" >"${work}/dataplane.log" 2>&1 &
 defer "kill $! 2>/dev/null; wait $! 2>/dev/null"
@@ -123,11 +128,18 @@ defer "kill $! 2>/dev/null; wait $! 2>/dev/null"
 
 reaches_backend() {
   openssl s_client -connect "127.0.0.1:${client_port}" -servername "${hostname}" </dev/null 2>/dev/null |
-    openssl x509 -noout -subject 2>/dev/null | grep -q "CN *= *${hostname}"
+    openssl x509 -noout -subject 2>/dev/null | grep "CN *= *${hostname}" >/dev/null
 }
 wait_until 20 reaches_backend ||
-  fail "no TLS connection to ${hostname} through the dataplane; controller log: $(tail -20 "${work}/controller.log")"
+  fail "no TLS connection to ${hostname} through the dataplane; dataplane log: $(tail -5 "${work}/dataplane.log"); controller log: $(tail -10 "${work}/controller.log")"
 echo "ok a TLS client reaches ${hostname} through the dataplane"
 wait_until 10 curl -fsS "http://127.0.0.1:${controller_admin}/readyz" >/dev/null || fail "controller never ready"
 ! grep -qi forbidden "${work}/controller.log" || fail "the API refused the controller: $(grep -i forbidden "${work}/controller.log" | head -3)"
 echo "ok the controller is ready and was refused nothing"
+
+lease_holder() {
+  kubectl get lease "${release}" --namespace "${release_namespace}" -o jsonpath='{.spec.holderIdentity}' 2>/dev/null
+}
+wait_until 20 eval '[[ "$(lease_holder)" == "${POD_NAME}"* ]]' ||
+  fail "the controller holds no Lease ${release} in ${release_namespace}: '$(lease_holder)'"
+echo "ok the controller leads through the Lease ${release_namespace}/${release}"
