@@ -140,6 +140,7 @@ echo "ok the controller is ready and was refused nothing"
 lease_holder() {
   kubectl get lease "${release}" --namespace "${release_namespace}" -o jsonpath='{.spec.holderIdentity}' 2>/dev/null
 }
-wait_until 20 eval '[[ "$(lease_holder)" == "${POD_NAME}"* ]]' ||
+holds_lease() { [[ "$(lease_holder)" == "${POD_NAME}"* ]]; }
+wait_until 20 holds_lease ||
   fail "the controller holds no Lease ${release} in ${release_namespace}: '$(lease_holder)'"
 echo "ok the controller leads through the Lease ${release_namespace}/${release}"
