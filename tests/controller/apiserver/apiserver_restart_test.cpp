@@ -1,0 +1,117 @@
+// The controller through a kube-apiserver restart and an etcd compaction: it reconnects, gets
+// 410 Gone for its compacted resourceVersion, relists, and so also learns of a deletion it never
+// saw as an event. This restarts the apiserver, so the binary runs on a private cluster of its
+// own (see main below) and never disturbs tests that share the default one.
+#include <gtest/gtest.h>
+
+#include <boost/beast/core/detail/base64.hpp>
+#include <fstream>
+
+#include "controller_fixture.h"
+#include "wait_until.h"
+
+namespace snigate::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::filesystem::path cluster_dir() { return std::getenv("SNIGATE_CLUSTER_DIR"); }
+
+std::string state_value(const std::string& key) {
+  std::ifstream in(cluster_dir() / "cluster.env");
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with(key + "=")) return line.substr(key.size() + 1);
+  }
+  return "";
+}
+
+std::string base64(const std::string& text) {
+  namespace b64 = boost::beast::detail::base64;
+  std::string encoded(b64::encoded_size(text.size()), '\0');
+  encoded.resize(b64::encode(encoded.data(), text.data(), text.size()));
+  return encoded;
+}
+
+// Calls etcd's JSON gateway (what etcdctl does over gRPC) and returns the answer.
+nlohmann::json etcd(const std::string& method, const nlohmann::json& body) {
+  const CommandResult result = run_command("curl -sf -X POST http://127.0.0.1:" + state_value("ETCD_PORT") + "/v3/kv/" + method +
+                                           " -d " + shell_quote(body.dump()));
+  EXPECT_EQ(result.exit_status, 0) << "etcd " << method << " failed";
+  return nlohmann::json::parse(result.standard_output, nullptr, false);
+}
+
+class ApiServerRestartTest : public ControllerTest {
+ protected:
+  // The running kube-apiserver's command line, from /proc.
+  std::vector<std::string> apiserver_command() {
+    std::ifstream pid_file(cluster_dir() / "kube-apiserver.pid");
+    pid_file >> apiserver_pid_;
+    std::ifstream cmdline("/proc/" + std::to_string(apiserver_pid_) + "/cmdline", std::ios::binary);
+    std::vector<std::string> arguments;
+    for (std::string argument; std::getline(cmdline, argument, '\0');) arguments.push_back(argument);
+    return arguments;
+  }
+
+  // SIGTERM, and SIGKILL when it is still draining open watches after 5 s: a crash is as good a
+  // restart as any for the controller.
+  void stop_apiserver() {
+    const std::string exe = "/proc/" + std::to_string(apiserver_pid_) + "/exe";
+    auto gone = [&] { return !std::filesystem::exists(exe); };
+    ::kill(apiserver_pid_, SIGTERM);
+    if (!wait_until(gone, 5s)) ::kill(apiserver_pid_, SIGKILL);
+    ASSERT_TRUE(wait_until(gone, 10s)) << "kube-apiserver did not stop";
+  }
+
+  // Starts it again as scripts/local-cluster does (its own session, the same log and pid file),
+  // so that `local-cluster down` stops it.
+  void start_apiserver(const std::vector<std::string>& arguments) {
+    std::string command = "setsid";
+    for (const auto& argument : arguments) command += " " + shell_quote(argument);
+    const CommandResult started = run_command("cd / && " + command + " >>" + shell_quote((cluster_dir() / "kube-apiserver.log").string()) +
+                                              " 2>&1 </dev/null & echo $! >" + shell_quote((cluster_dir() / "kube-apiserver.pid").string()));
+    ASSERT_EQ(started.exit_status, 0);
+    ASSERT_TRUE(wait_until([&] { return run_command(shell_quote((LocalClusterEnvironment::repo_root() / ".tools/bin/kubectl").string()) + " --kubeconfig " + shell_quote(LocalClusterEnvironment::admin_kubeconfig().string()) +
+                                                    " get --raw /readyz >/dev/null 2>&1").exit_status == 0; },
+                           60s, 250ms))
+        << "kube-apiserver did not come back";
+  }
+
+  pid_t apiserver_pid_ = 0;
+};
+
+TEST_F(ApiServerRestartTest, ReconnectsRelistsAfter410AndCatchesUp) {
+  auto& controller = start_controller({"--log-level", "debug"});
+  apply_routed_service("kept", "kept.example.com", {"192.0.2.1"});
+  apply_routed_service("gone", "gone.example.com", {"192.0.2.2"});
+  ASSERT_TRUE(wait_for_routes({{"kept.example.com", "192.0.2.1:8443"}, {"gone.example.com", "192.0.2.2:8443"}}, 10s));
+  ASSERT_EQ(metric(controller, "snigate_controller_relists_total{kind=\"Service\"}"), 0);
+
+  const auto command = apiserver_command();
+  stop_apiserver();
+  // While no apiserver runs: delete a Service behind everyone's back (no watch will ever report
+  // it), move etcd's revision on and compact its history, so resumed watches get 410 Gone.
+  etcd("deleterange", {{"key", base64("/registry/services/specs/" + test_namespace() + "/gone")}});
+  const auto written = etcd("put", {{"key", base64("/snigate-test/advance")}, {"value", base64("x")}});
+  const std::string revision = written["header"]["revision"];
+  etcd("compaction", {{"revision", revision}, {"physical", true}});
+  start_apiserver(command);
+
+  apply_routed_service("new", "new.example.com", {"192.0.2.3"});
+  EXPECT_TRUE(wait_for_routes({{"kept.example.com", "192.0.2.1:8443"}, {"new.example.com", "192.0.2.3:8443"}}, 30s))
+      << "after the restart the controller must relist (dropping 'gone') and watch again (adding 'new')";
+  EXPECT_GE(metric(controller, "snigate_controller_relists_total{kind=\"Service\"}"), 1);
+  EXPECT_NE(controller.process->log().find("relisting"), std::string::npos) << "no 410 Gone was seen";
+}
+
+}  // namespace
+}  // namespace snigate::test
+
+int main(int argc, char** argv) {
+  char pattern[] = "/tmp/snigate-restart-cluster-XXXXXX";
+  const char* private_cluster = ::mkdtemp(pattern);
+  ::setenv("SNIGATE_CLUSTER_DIR", private_cluster, 1);
+  ::testing::InitGoogleTest(&argc, argv);
+  const int status = RUN_ALL_TESTS();
+  std::filesystem::remove_all(private_cluster);
+  return status;
+}
