@@ -60,7 +60,9 @@ TEST_F(ReflectorTest, StoreFollowsAddsChangesAndDeletes) {
   EXPECT_LT(std::chrono::steady_clock::now() - stop_started, std::chrono::seconds(2)) << "stop waits for the open watch";
 }
 
-TEST_F(ReflectorTest, ListPagesThroughLargeCollections) {
+// With resourceVersion=0 the watch cache answers and ignores `limit` (as for client-go), so the
+// first list is whole; `continue` pages only come with relists that the server paginates.
+TEST_F(ReflectorTest, FirstListIsWholeEvenWithSmallPages) {
   for (int i = 0; i < 7; ++i) apply(service_manifest("paged-" + std::to_string(i), "p"));
   ApiClient api(load_kubeconfig(LocalClusterEnvironment::admin_kubeconfig()), std::chrono::seconds(20));
   ObjectStore store;
