@@ -42,14 +42,15 @@ Dataplane::Dataplane(Options options)
   for (std::size_t i = 0; i < options_.workers; ++i) {
     workers_.push_back(std::make_unique<proxy::Worker>(i, options_.proxy, routes_, limit_, options_.listen));
   }
-  admin_ = std::make_unique<control::AdminServer>(
-      io_, options_.admin_listen,
-      control::AdminServer::Handlers{[this] { return scrape_metrics(); },
-                                     [this] { return routes_.stats().ready && !draining_; }});
   if (!options_.control_socket.empty()) {
     snapshot_server_ = std::make_unique<control::SnapshotServer>(io_, options_.control_socket,
                                                                  options_.control_socket_mode, routes_);
   }
+  // Last: once the admin port answers, every other socket is listening too.
+  admin_ = std::make_unique<control::AdminServer>(
+      io_, options_.admin_listen,
+      control::AdminServer::Handlers{[this] { return scrape_metrics(); },
+                                     [this] { return routes_.stats().ready && !draining_; }});
 }
 
 Dataplane::~Dataplane() = default;

@@ -13,6 +13,7 @@ using boost::asio::ip::tcp;
 
 constexpr std::size_t kMaxRequestBytes = 8192;
 constexpr auto kRequestTimeout = std::chrono::seconds(5);
+constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(100);
 
 std::string http_response(int status, std::string_view reason, std::string_view content_type, std::string_view body,
                           bool with_body = true) {
@@ -66,20 +67,29 @@ class AdminSession : public std::enable_shared_from_this<AdminSession> {
 }  // namespace
 
 AdminServer::AdminServer(boost::asio::io_context& io, const tcp::endpoint& endpoint, Handlers handlers)
-    : acceptor_(io, endpoint), handlers_(std::move(handlers)) {}
+    : acceptor_(io, endpoint), retry_timer_(io), handlers_(std::move(handlers)) {}
 
 void AdminServer::start() { accept(); }
 
 void AdminServer::close() {
   boost::system::error_code ignored;
   acceptor_.close(ignored);
+  retry_timer_.cancel();
 }
 
 void AdminServer::accept() {
   acceptor_.async_accept([this](const boost::system::error_code& error, tcp::socket socket) {
     if (error == boost::asio::error::operation_aborted || !acceptor_.is_open()) return;
-    if (!error) std::make_shared<AdminSession>(std::move(socket), *this)->start();
-    accept();
+    if (!error) {
+      std::make_shared<AdminSession>(std::move(socket), *this)->start();
+      accept();
+      return;
+    }
+    // Out of descriptors (the proxy may have taken them all): retrying at once would spin.
+    retry_timer_.expires_after(kAcceptRetryDelay);
+    retry_timer_.async_wait([this](const boost::system::error_code& timer_error) {
+      if (!timer_error) accept();
+    });
   });
 }
 

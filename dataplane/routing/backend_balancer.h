@@ -1,7 +1,7 @@
 // Smooth weighted round-robin (as in nginx's upstream module) over one route's backends.
 //
 // Chosen over random or least-connections because it is deterministic, spreads picks evenly even
-// with skewed weights (weights 5:1:1 give a b a c a a a, never a burst of five), costs O(backends)
+// with skewed weights (weights 5:1:1 give a a b a c a a, never a burst of five), costs O(backends)
 // with no shared state, and each worker keeps its own instance, so the hot path needs no atomics.
 // Across N workers the proportions still hold: each worker's sequence is exact.
 #pragma once
