@@ -1,4 +1,6 @@
 // snigate-controller: keeps a snigate-dataplane's routes equal to what the Kubernetes API says.
+#include <unistd.h>
+
 #include <csignal>
 #include <iostream>
 
@@ -32,6 +34,7 @@ int main(int argc, char** argv) {
     std::cout << "snigate-controller 0.1.0\n";
     return 0;
   }
+  log::set_output(STDERR_FILENO);
   log::set_level(options.log_level);
   try {
     return options.dump_snapshot ? dump_snapshot(options) : run_controller(options);

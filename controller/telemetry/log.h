@@ -1,19 +1,9 @@
-// Structured logging for the controller: one JSON object per line on stderr (stdout carries
-// --dump-snapshot's document), filtered by --log-level.
+// The controller logs with the structured logger both programs share (dataplane/log/log.h), on
+// stderr: its stdout carries --dump-snapshot's document.
 #pragma once
 
-#include <nlohmann/json.hpp>
-#include <optional>
-#include <string_view>
+#include "log/log.h"
 
-namespace snigate::controller::log {
-
-enum class Level { debug, info, warn, error };
-
-std::optional<Level> parse_level(std::string_view name);
-void set_level(Level level);
-
-// Writes {"time":..., "level":..., "msg":..., <fields>} as one line.
-void write(Level level, std::string_view message, nlohmann::json fields = nlohmann::json::object());
-
-}  // namespace snigate::controller::log
+namespace snigate::controller {
+namespace log = ::snigate::log;
+}  // namespace snigate::controller

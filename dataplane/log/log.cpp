@@ -11,6 +11,7 @@ namespace snigate::log {
 namespace {
 
 std::atomic<Level> current_level{Level::info};
+std::atomic<int> output_fd{STDOUT_FILENO};
 std::mutex stdout_mutex;
 
 std::string_view to_string(Level level) {
@@ -34,6 +35,8 @@ std::optional<Level> parse_level(std::string_view name) {
 
 void set_level(Level level) { current_level.store(level, std::memory_order_relaxed); }
 
+void set_output(int fd) { output_fd.store(fd, std::memory_order_relaxed); }
+
 bool enabled(Level level) { return level >= current_level.load(std::memory_order_relaxed); }
 
 std::string format_time(std::chrono::system_clock::time_point time) {
@@ -50,9 +53,9 @@ std::string format_time(std::chrono::system_clock::time_point time) {
 void write_lines(std::string_view lines) {
   std::lock_guard lock(stdout_mutex);
   while (!lines.empty()) {
-    ssize_t written = ::write(STDOUT_FILENO, lines.data(), lines.size());
+    ssize_t written = ::write(output_fd.load(std::memory_order_relaxed), lines.data(), lines.size());
     if (written < 0 && errno == EINTR) continue;
-    if (written <= 0) return;  // stdout is gone; logging must never stop the proxy
+    if (written <= 0) return;  // the output is gone; logging must never stop the program
     lines.remove_prefix(static_cast<std::size_t>(written));
   }
 }

@@ -1,4 +1,5 @@
-// Structured logging: one JSON object per line on stdout, filtered by --log-level.
+// Structured logging for both programs: one JSON object per line, filtered by --log-level. The
+// dataplane logs on stdout; the controller on stderr, since its stdout carries --dump-snapshot.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@ enum class Level { debug, info, warn, error };
 
 std::optional<Level> parse_level(std::string_view name);
 void set_level(Level level);
+void set_output(int fd);  // default: standard output
 bool enabled(Level level);
 
 // Writes {"time":..., "level":..., "msg":..., <fields>} as one line and flushes.
