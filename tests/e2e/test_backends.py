@@ -58,24 +58,26 @@ def test_weighted_backends_share_connections_in_proportion(dataplane_factory):
     entry["backends"][0]["weight"] = 3
     dataplane = dataplane_factory(routes=snapshot(1, [entry]), extra_args=("--workers", "1"))
     for _ in range(40):
-        with socket.create_connection(("127.0.0.1", dataplane.port), timeout=10) as client:
-            client.sendall(hello)
-            client.shutdown(socket.SHUT_WR)
-            read_until_closed(client)
+        send_whole_hello(dataplane.port, hello)
     heavy.wait_for_connections(30)
     light.wait_for_connections(10)
     assert (len(heavy.received), len(light.received)) == (30, 10)
+
+
+def send_whole_hello(port: int, hello: bytes) -> int:
+    """Sends the hello, ends the stream, reads to the end; returns the client's port."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
+        client.sendall(hello)
+        client.shutdown(socket.SHUT_WR)
+        read_until_closed(client)
+        return client.getsockname()[1]
 
 
 def test_proxy_protocol_v1_header_precedes_the_hello(dataplane_factory):
     backend = RecordingBackend()
     hello, sni = capture("openssl.bin")
     dataplane = dataplane_factory(routes=snapshot(1, [route(sni, backend.port, proxy_protocol="v1")]))
-    with socket.create_connection(("127.0.0.1", dataplane.port), timeout=10) as client:
-        client_port = client.getsockname()[1]
-        client.sendall(hello)
-        client.shutdown(socket.SHUT_WR)
-        read_until_closed(client)
+    client_port = send_whole_hello(dataplane.port, hello)
     backend.wait_for_connections(1)
     expected = f"PROXY TCP4 127.0.0.1 127.0.0.1 {client_port} {dataplane.port}\r\n".encode()
     assert backend.received[0] == expected + hello
@@ -85,11 +87,7 @@ def test_proxy_protocol_v2_header_carries_addresses_and_sni(dataplane_factory):
     backend = RecordingBackend()
     hello, sni = capture("curl.bin")
     dataplane = dataplane_factory(routes=snapshot(1, [route(sni, backend.port, proxy_protocol="v2")]))
-    with socket.create_connection(("127.0.0.1", dataplane.port), timeout=10) as client:
-        client_port = client.getsockname()[1]
-        client.sendall(hello)
-        client.shutdown(socket.SHUT_WR)
-        read_until_closed(client)
+    client_port = send_whole_hello(dataplane.port, hello)
     backend.wait_for_connections(1)
     data = backend.received[0]
     assert data[:12] == b"\r\n\r\n\x00\r\nQUIT\n"
