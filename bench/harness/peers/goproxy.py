@@ -7,7 +7,7 @@ import subprocess
 
 from ..process_group import ProcessGroup
 from ..routes import LOOPBACK, PROXY_PORT
-from .peer import Peer, PeerUnavailable, RunningPeer, wait_for_listener, write_atomically
+from .peer import Peer, RunningPeer, wait_for_listener, write_atomically
 
 
 class RunningGoProxy(RunningPeer):
@@ -38,9 +38,5 @@ class GoProxyPeer(Peer):
         env = dict(os.environ, GOMAXPROCS=str(workers))
         group = ProcessGroup([self.binary, "--listen", f"{LOOPBACK}:{PROXY_PORT}", "--routes", f"{workdir}/routes.json"],
                              cpus, workdir, env=env, log_path=f"{workdir}/stdout.log")
-        try:
-            wait_for_listener(group, PROXY_PORT)
-        except PeerUnavailable:
-            group.stop()
-            raise
+        wait_for_listener(group, PROXY_PORT)
         return RunningGoProxy(group, workdir)

@@ -6,7 +6,7 @@ import subprocess
 
 from ..process_group import ProcessGroup
 from ..routes import LOOPBACK, PROXY_PORT, RouteTable
-from .peer import Peer, PeerUnavailable, RunningPeer, wait_for_listener, write_atomically
+from .peer import Peer, RunningPeer, wait_for_listener, write_atomically
 
 MAX_CONNECTIONS = 9000  # two sockets each must fit under the open-file hard limit of 20000
 
@@ -71,9 +71,5 @@ class HAProxyPeer(Peer):
         write_atomically(f"{workdir}/haproxy.cfg", haproxy_config(routes, workers, workdir))
         group = ProcessGroup(["haproxy", "-W", "-db", "-q", "-f", f"{workdir}/haproxy.cfg"],
                              cpus, workdir, log_path=f"{workdir}/stdout.log")
-        try:
-            wait_for_listener(group, PROXY_PORT)
-        except PeerUnavailable:
-            group.stop()
-            raise
+        wait_for_listener(group, PROXY_PORT)
         return RunningHAProxy(group, workdir, workers)

@@ -7,7 +7,7 @@ import subprocess
 
 from ..process_group import ProcessGroup
 from ..routes import LOOPBACK, PROXY_PORT, RouteTable
-from .peer import Peer, PeerUnavailable, RunningPeer, wait_for_listener, write_atomically
+from .peer import Peer, RunningPeer, wait_for_listener, write_atomically
 
 STREAM_MODULE = "/usr/lib/nginx/modules/ngx_stream_module.so"
 
@@ -65,9 +65,5 @@ class NginxPeer(Peer):
         write_atomically(f"{workdir}/nginx.conf", nginx_config(routes, workers, workdir))
         group = ProcessGroup(["nginx", "-p", workdir, "-e", f"{workdir}/error.log", "-c", f"{workdir}/nginx.conf"],
                              cpus, workdir, log_path=f"{workdir}/stdout.log")
-        try:
-            wait_for_listener(group, PROXY_PORT)
-        except PeerUnavailable:
-            group.stop()
-            raise
+        wait_for_listener(group, PROXY_PORT)
         return RunningNginx(group, workdir, workers)

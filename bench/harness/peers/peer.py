@@ -56,14 +56,17 @@ def write_atomically(path: str, text: str) -> None:
 
 
 def wait_for_listener(group: ProcessGroup, port: int, timeout_s: float = 10.0) -> None:
+    """Returns once the peer accepts on port; otherwise stops its group and raises PeerUnavailable."""
     deadline = time.monotonic() + timeout_s
     see_log = f"; see {group.log_path}" if group.log_path else ""
     while time.monotonic() < deadline:
         if not group.alive():
+            group.stop()
             raise PeerUnavailable(f"exited with {group.process.returncode} before listening{see_log}")
         try:
             with socket.create_connection((LOOPBACK, port), timeout=0.2):
                 return
         except OSError:
             time.sleep(0.05)
+    group.stop()
     raise PeerUnavailable(f"not listening on {LOOPBACK}:{port} after {timeout_s:.0f} s{see_log}")

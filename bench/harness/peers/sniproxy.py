@@ -7,7 +7,7 @@ import subprocess
 
 from ..process_group import ProcessGroup
 from ..routes import LOOPBACK, PROXY_PORT, RouteTable
-from .peer import Peer, PeerUnavailable, RunningPeer, wait_for_listener, write_atomically
+from .peer import Peer, RunningPeer, wait_for_listener, write_atomically
 
 
 def sniproxy_config(routes: RouteTable, workdir: str) -> str:
@@ -51,9 +51,5 @@ class SniproxyPeer(Peer):
         write_atomically(f"{workdir}/sniproxy.conf", sniproxy_config(routes, workdir))
         group = ProcessGroup(["sniproxy", "-f", "-c", f"{workdir}/sniproxy.conf"], cpus, workdir,
                              log_path=f"{workdir}/stdout.log")
-        try:
-            wait_for_listener(group, PROXY_PORT)
-        except PeerUnavailable:
-            group.stop()
-            raise
+        wait_for_listener(group, PROXY_PORT)
         return RunningSniproxy(group, workdir)
