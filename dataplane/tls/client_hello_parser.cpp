@@ -75,28 +75,36 @@ ClientHelloParser::Status ClientHelloParser::parse(std::span<const std::uint8_t>
 
     if (record_offset_ == 0) hello_.record_version = static_cast<std::uint16_t>((header[1] << 8) | header[2]);
     auto payload = received.subspan(record_offset_ + kRecordHeaderBytes, length);
-    handshake_.insert(handshake_.end(), payload.begin(), payload.end());
     record_offset_ += kRecordHeaderBytes + length;
 
-    if (handshake_.size() < kHandshakeHeaderBytes) continue;
-    if (handshake_[0] != kClientHelloMessage) {
-      return fail(HelloError::not_client_hello, "handshake message type " + std::to_string(handshake_[0]));
+    // Almost every hello arrives in one record: it is decoded where it lies, and only the payloads
+    // of a hello split across records are copied (and freed once it is decoded, since a proxied
+    // connection keeps its parser for its whole life).
+    bool reassembling = !handshake_.empty();
+    if (reassembling) handshake_.insert(handshake_.end(), payload.begin(), payload.end());
+    std::span<const std::uint8_t> handshake = reassembling ? std::span<const std::uint8_t>(handshake_) : payload;
+    if (handshake.size() >= kHandshakeHeaderBytes) {
+      if (handshake[0] != kClientHelloMessage) {
+        return fail(HelloError::not_client_hello, "handshake message type " + std::to_string(handshake[0]));
+      }
+      std::size_t message_length = (std::size_t{handshake[1]} << 16) | (std::size_t{handshake[2]} << 8) | handshake[3];
+      if (message_length > max_handshake_bytes_) {
+        return fail(HelloError::too_large, "ClientHello of " + std::to_string(message_length) + " bytes exceeds " +
+                                               std::to_string(max_handshake_bytes_));
+      }
+      if (handshake.size() >= kHandshakeHeaderBytes + message_length) {
+        auto status = parse_handshake_message(handshake.first(kHandshakeHeaderBytes + message_length));
+        std::vector<std::uint8_t>().swap(handshake_);
+        return status;
+      }
     }
-    std::size_t message_length = (std::size_t{handshake_[1]} << 16) | (std::size_t{handshake_[2]} << 8) | handshake_[3];
-    if (message_length > max_handshake_bytes_) {
-      return fail(HelloError::too_large, "ClientHello of " + std::to_string(message_length) + " bytes exceeds " +
-                                             std::to_string(max_handshake_bytes_));
-    }
-    if (handshake_.size() >= kHandshakeHeaderBytes + message_length) {
-      return parse_handshake_message();
-    }
+    if (!reassembling) handshake_.assign(payload.begin(), payload.end());
   }
   return Status::need_more;
 }
 
-ClientHelloParser::Status ClientHelloParser::parse_handshake_message() {
-  std::size_t message_length = (std::size_t{handshake_[1]} << 16) | (std::size_t{handshake_[2]} << 8) | handshake_[3];
-  ByteReader message(std::span<const std::uint8_t>(handshake_).subspan(kHandshakeHeaderBytes, message_length));
+ClientHelloParser::Status ClientHelloParser::parse_handshake_message(std::span<const std::uint8_t> handshake) {
+  ByteReader message(handshake.subspan(kHandshakeHeaderBytes));
 
   if (!message.u16() || !message.bytes(32)) return fail(HelloError::malformed, "truncated version or random");
   auto session_id = message.prefixed(1);

@@ -53,7 +53,7 @@ class ClientHelloParser {
 
  private:
   Status fail(HelloError error, std::string detail);
-  Status parse_handshake_message();
+  Status parse_handshake_message(std::span<const std::uint8_t> handshake);  // header and whole message
 
   std::size_t max_handshake_bytes_;
   std::size_t record_offset_ = 0;        // start of the next unconsumed record in `received`
