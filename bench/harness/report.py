@@ -52,6 +52,8 @@ def _format(value) -> str:
         return "–"
     if isinstance(value, float) and abs(value) < 10:
         return f"{value:.2f}"
+    if isinstance(value, float) and abs(value) < 100:
+        return f"{value:.1f}"
     return f"{value:,.0f}"
 
 
@@ -73,6 +75,37 @@ def snigate_ratios(entries: list, workload: str, workers: int) -> dict:
             "to_best_peer": ratio(snigate, others.get(best_peer)), "to_no_proxy": ratio(snigate, no_proxy)}
 
 
+# The summary's rows: the headline figure, with a second figure in brackets where one says more.
+SUMMARY_ROWS = [
+    ("new connections/s (p99 µs at a fixed rate)", "new_connections", "connections_per_s", "latency_p99_us"),
+    ("bulk 1 conn one way, Gbit/s (CPU s/GiB)", "bulk_1conn_one_way", "gbit_per_s", "cpu_s_per_gib"),
+    ("bulk 32 conns one way, Gbit/s (CPU s/GiB)", "bulk_32conn_one_way", "gbit_per_s", "cpu_s_per_gib"),
+    ("bulk 1 conn both ways, Gbit/s (CPU s/GiB)", "bulk_1conn_both_ways", "gbit_per_s", "cpu_s_per_gib"),
+    ("bulk 32 conns both ways, Gbit/s (CPU s/GiB)", "bulk_32conn_both_ways", "gbit_per_s", "cpu_s_per_gib"),
+    ("idle: RSS KiB (fds) per connection", "idle", "rss_kib_per_connection", "fds_per_connection"),
+    ("churn, routes change every 100 ms: failed connections", "churn", "failed_connections", None),
+]
+
+
+def summary_table(entries: list, workers: int, pinned: bool, peers: list) -> list:
+    """Medians of every workload for one setup, peers side by side: the table README.md quotes."""
+    label = f"{workers} worker{'s' if workers > 1 else ''}{' pinned' if pinned else ''}"
+    lines = [f"| {label} | " + " | ".join(peers) + " |", "|---|" + "---|" * len(peers)]
+    for title, workload, headline, second in SUMMARY_ROWS:
+        if not any(e["workload"] == workload for e in entries):
+            continue
+        cells = []
+        for peer in peers:
+            entry = next((e for e in entries if (e["workload"], e["peer"], e["workers"], e["pinned"]) ==
+                          (workload, peer, workers, pinned)), None)
+            value = entry["figures"].get(headline) if entry else None
+            extra = entry["figures"].get(second) if entry and second else None
+            cells.append("–" if value is None else _format(value["median"]) +
+                         (f" ({_format(extra['median'])})" if extra else ""))
+        lines.append(f"| {title} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def markdown(meta: dict, entries: list, workload_order: list) -> str:
     lines = [f"# snigate benchmark, {meta['date']}", "",
              f"Profile {meta['profile']}. Machine: {meta['machine']['cpu']}, {meta['machine']['cpus']} CPUs, "
@@ -81,6 +114,10 @@ def markdown(meta: dict, entries: list, workload_order: list) -> str:
              f"Peers: " + ", ".join(f"{name} {version}" for name, version in meta["versions"].items() if version) + ".",
              "", "Each cell: median (min–max) over the runs; ratio is the headline figure over no proxy's.", ""]
     setups = sorted({(e["workers"], e["pinned"]) for e in entries})
+    peers = list(dict.fromkeys(e["peer"] for e in entries))
+    lines += ["## Summary", "", "Medians; the sections below have min and max, and the other figures.", ""]
+    for workers, pinned in setups:
+        lines += summary_table(entries, workers, pinned, peers) + [""]
     for workload in workload_order:
         rows = [e for e in entries if e["workload"] == workload]
         if not rows:
