@@ -1,9 +1,10 @@
 """Writes the results as JSON (one object per workload, peer and worker setup) and as Markdown."""
 
 import json
+import os
 
 from .figures import HEADLINE, table_figures
-from .suite import Measurement
+from .suite import WORKLOAD_ORDER, Measurement, log
 
 BASELINE = "no proxy"
 SNIGATE = "snigate"
@@ -75,6 +76,11 @@ def snigate_ratios(entries: list, workload: str, workers: int) -> dict:
             "to_best_peer": ratio(snigate, others.get(best_peer)), "to_no_proxy": ratio(snigate, no_proxy)}
 
 
+def snigate_ratios_by_setup(entries: list, workloads: list) -> dict:
+    setups = sorted({e["workers"] for e in entries})
+    return {f"{w}/{workers}": snigate_ratios(entries, w, workers) for w in workloads for workers in setups}
+
+
 # The summary's rows: the headline figure, with a second figure in brackets where one says more.
 SUMMARY_ROWS = [
     ("new connections/s (p99 µs at a fixed rate)", "new_connections", "connections_per_s", "latency_p99_us"),
@@ -112,6 +118,9 @@ def markdown(meta: dict, entries: list, workload_order: list) -> str:
              f"{meta['machine']['memory_gib']} GiB, Linux {meta['machine']['kernel']}, load average "
              f"{' '.join(meta['machine']['load_average_at_start'])} at the start. "
              f"Peers: " + ", ".join(f"{name} {version}" for name, version in meta["versions"].items() if version) + ".",
+             *[f"{', '.join(part['workloads'])}: from a later run, {part['date']}, profile {part['profile']}, "
+               f"snigate {part['snigate']}, load average {' '.join(part['load_average_at_start'])} at the start."
+               for part in meta.get("merged", [])],
              "", "Each cell: median (min–max) over the runs; ratio is the headline figure over no proxy's.", ""]
     setups = sorted({(e["workers"], e["pinned"]) for e in entries})
     peers = list(dict.fromkeys(e["peer"] for e in entries))
@@ -152,3 +161,45 @@ def markdown(meta: dict, entries: list, workload_order: list) -> str:
                          f"(ratio {_format(ratios['to_no_proxy'])}).")
         lines.append("")
     return "\n".join(lines)
+
+
+def write_report(results_dir: str, stem: str, meta: dict, entries: list, workloads: list) -> str:
+    """Writes <stem>.json, <stem>.md and a chart per workload; returns the Markdown."""
+    os.makedirs(results_dir, exist_ok=True)
+    write_json(f"{results_dir}/{stem}.json", meta, entries)
+    table = markdown(meta, entries, workloads)
+    charts = []
+    try:
+        from .chart import write_chart
+        for workload in workloads:
+            chart = f"{stem}-{workload}.png"
+            write_chart(f"{results_dir}/{chart}", workload, entries)
+            charts.append(chart)
+    except ImportError as missing:
+        log(f"no charts: {missing} (bench/install-peers installs matplotlib)")
+    with open(f"{results_dir}/{stem}.md", "w") as out:
+        out.write(table + "\n" + "".join(f"![{c}]({c})\n" for c in charts))
+    log(f"wrote {results_dir}/{stem}.json, {stem}.md and {len(charts)} charts")
+    return table
+
+
+def merge_runs(base: dict, later: dict) -> dict:
+    """A report of `base` whose (workload, peer, workers) results are replaced by those of a later
+    run of some workloads, e.g. the slow 32 x 1 GiB bulk runs measured on their own. The meta says
+    which workloads came from which run."""
+    def key(entry):
+        return entry["workload"], entry["peer"], entry["workers"], entry["pinned"]
+
+    replacements = {key(e): e for e in later["results"]}
+    entries = [replacements.pop(key(e), e) for e in base["results"]] + list(replacements.values())
+    workloads = {e["workload"] for e in entries}
+    meta = dict(base["meta"])
+    meta["merged"] = meta.get("merged", []) + [{
+        "workloads": sorted({e["workload"] for e in later["results"]}, key=WORKLOAD_ORDER.index),
+        "date": later["meta"]["date"],
+        "profile": later["meta"]["profile"],
+        "snigate": later["meta"]["versions"].get(SNIGATE, ""),
+        "load_average_at_start": later["meta"]["machine"]["load_average_at_start"],
+    }]
+    meta["snigate_ratios"] = snigate_ratios_by_setup(entries, [w for w in WORKLOAD_ORDER if w in workloads])
+    return {"meta": meta, "results": entries}
