@@ -41,14 +41,16 @@ YAML
 expect_contains "$(slice web-test-host "${TEST_HOST_ADDRESS}")" "created" "EndpointSlice with the test host's address"
 expect_contains "$(slice web-loopback 127.0.0.1 || true)" "loopback" "EndpointSlice with 127.0.0.1 refused"
 
-# A test that fails half-way still removes its host and the processes in it.
+# A test that fails half-way still removes its host and the processes in it. The sleep's length
+# is this shell's own, so that no other "sleep 300" on the machine can fail the check.
+DOOMED_SLEEP="300.$$"
 if bash -c "source '${SNIGATE_REPO_ROOT}/tests/cluster/lib.sh'
   test_host doomed
-  test_host_exec doomed sleep 300 &
+  test_host_exec doomed sleep ${DOOMED_SLEEP} &
   sleep 0.5
   fail 'on purpose'" 2>/dev/null; then
   fail "the failing test passed"
 fi
 expect_eq "$("${TEST_HOST}" list | grep -c '^doomed$' || true)" 0 "test host of a failed test removed"
-pgrep -f "sleep 300" >/dev/null && fail "a process of the failed test's host is still running"
+pgrep -fx "sleep ${DOOMED_SLEEP}" >/dev/null && fail "a process of the failed test's host is still running"
 true
