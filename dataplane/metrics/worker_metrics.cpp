@@ -10,6 +10,7 @@ std::string_view to_string(Outcome outcome) {
     case Outcome::client_closed: return "client_closed";
     case Outcome::no_route: return "no_route";
     case Outcome::connect_failed: return "connect_failed";
+    case Outcome::no_backend: return "no_backend";
     case Outcome::idle_timeout: return "idle_timeout";
     case Outcome::reset: return "reset";
     case Outcome::drain_timeout: return "drain_timeout";

@@ -21,11 +21,12 @@ enum class Outcome {
   client_closed,         // the client went away before its ClientHello was complete
   no_route,              // no route and no default backend: refused with unrecognized_name
   connect_failed,        // every backend of the route refused or timed out
+  no_backend,            // the route has no backends (none ready): refused with internal_error
   idle_timeout,          // no byte either way for --idle-timeout
   reset,                 // a socket error after proxying began
   drain_timeout,         // still open when the --drain-timeout ran out at shutdown
 };
-inline constexpr std::size_t kOutcomeCount = 9;
+inline constexpr std::size_t kOutcomeCount = 10;
 std::string_view to_string(Outcome outcome);
 
 // ClientHello failures: the parser's reasons, then the two that happen around it.

@@ -119,6 +119,10 @@ void Connection::route() {
     return;
   }
   counters_ = &worker_.metrics().route(target_->name());
+  if (target_->backends().empty()) {
+    refuse(tls::AlertDescription::internal_error, metrics::Outcome::no_backend, "the route has no backends");
+    return;
+  }
   first_backend_ = target_->first_backend(worker_.index());
   if (target_->proxy_protocol() != snapshot::ProxyProtocol::none) {
     boost::system::error_code ignored;

@@ -62,10 +62,14 @@ ProxyProtocol read_proxy_protocol(const json& object, const std::string& where) 
   reject(where, "\"proxy_protocol\" must be \"none\", \"v1\" or \"v2\"");
 }
 
-std::vector<Backend> read_backends(const json& object, const std::string& where) {
+// A route may have no backends (its Service has none ready): its clients are refused, never sent
+// to a wildcard or the default backend. A default backend without backends would mean nothing.
+enum class EmptyBackends { allowed, refused };
+
+std::vector<Backend> read_backends(const json& object, const std::string& where, EmptyBackends empty) {
   auto it = object.find("backends");
   if (it == object.end() || !it->is_array()) reject(where, "\"backends\" must be an array");
-  if (it->empty()) reject(where, "\"backends\" is empty");
+  if (it->empty() && empty == EmptyBackends::refused) reject(where, "\"backends\" is empty");
   std::vector<Backend> backends;
   for (std::size_t i = 0; i < it->size(); ++i) {
     const json& entry = (*it)[i];
@@ -105,7 +109,7 @@ Route read_route(const json& entry, const std::string& where) {
       reject(where, "\"wildcard\" must be \"single-label\" or \"suffix\"");
     }
   }
-  route.backends = read_backends(entry, where);
+  route.backends = read_backends(entry, where, EmptyBackends::allowed);
   route.proxy_protocol = read_proxy_protocol(entry, where);
   return route;
 }
@@ -159,7 +163,7 @@ Snapshot decode(std::string_view text) {
 
   if (auto fallback = document.find("default_backend"); fallback != document.end()) {
     require_only_keys(*fallback, "default_backend", {"backends", "proxy_protocol"});
-    snapshot.default_backend = DefaultBackend{read_backends(*fallback, "default_backend"),
+    snapshot.default_backend = DefaultBackend{read_backends(*fallback, "default_backend", EmptyBackends::refused),
                                               read_proxy_protocol(*fallback, "default_backend")};
   }
   return snapshot;

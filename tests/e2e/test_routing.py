@@ -91,6 +91,18 @@ def test_unknown_name_gets_unrecognized_name_alert_and_is_counted(two_names):
     assert two_names.metrics()['snigate_connections_total{route="-",outcome="no_route"}'] == 2
 
 
+def test_a_route_without_backends_refuses_its_clients_instead_of_falling_through(backend_factory, dataplane_factory):
+    wild = backend_factory("wild.example.com")
+    fallback = backend_factory("default.example.com")
+    dataplane = dataplane_factory(routes=snapshot(1, [route("*.example.com", wild.port), route("down.example.com")],
+                                                  default_ports=(fallback.port,)))
+    with pytest.raises(ssl.SSLError, match="INTERNAL_ERROR"):
+        python_connect(dataplane.port, "down.example.com")
+    with python_connect(dataplane.port, "up.example.com") as tls:
+        assert peer_common_name(tls) == "wild.example.com"
+    assert dataplane.metrics()['snigate_connections_total{route="down.example.com",outcome="no_backend"}'] == 1
+
+
 def test_no_sni_and_unknown_names_go_to_the_default_backend(backend_factory, dataplane_factory):
     a = backend_factory("a.example.com")
     fallback = backend_factory("default.example.com")

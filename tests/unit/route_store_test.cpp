@@ -128,8 +128,8 @@ TEST_F(SnapshotServerHandle, AcknowledgesAnAppliedSnapshotWithItsGeneration) {
 }
 
 TEST_F(SnapshotServerHandle, AnswersAnInvalidDocumentWithTheReason) {
-  auto answer = handle(R"({"version": 1, "generation": 3, "routes": [{"hostname": "a.example.com", "backends": []}]})");
-  EXPECT_EQ(answer, (json{{"ok", false}, {"error", R"(snapshot rejected: route 0: "backends" is empty)"}}));
+  auto answer = handle(R"({"version": 1, "generation": 3, "routes": [{"hostname": "a.example.com", "backends": {}}]})");
+  EXPECT_EQ(answer, (json{{"ok", false}, {"error", R"(snapshot rejected: route 0: "backends" must be an array)"}}));
   EXPECT_EQ(handle("not json")["error"], "snapshot rejected: not valid JSON");
   EXPECT_EQ(store.stats().rejected, 2u);
   EXPECT_EQ(store.current(), nullptr);

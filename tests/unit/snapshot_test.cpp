@@ -202,8 +202,18 @@ TEST(Snapshot, RejectsADuplicateHostnameEvenWhenSpelledDifferently) {
             R"(route 2: duplicate hostname "www.example.com")");
 }
 
-TEST(Snapshot, RejectsBackendsThatAreEmptyOrNotAnArray) {
-  EXPECT_EQ(rejection_after([](json& d) { route1(d)["backends"] = json::array(); }), R"(route 1: "backends" is empty)");
+// A route whose Service has no ready endpoints keeps its name: its clients are refused rather
+// than sent to a wildcard's or the default backend's owner.
+TEST(Snapshot, AcceptsARouteWithoutBackends) {
+  json document = json::parse(R"({"version": 1, "generation": 3,
+      "routes": [{"hostname": "down.example.com", "backends": []}]})");
+  const Snapshot snapshot = decode(document.dump());
+  ASSERT_EQ(snapshot.routes.size(), 1u);
+  EXPECT_TRUE(snapshot.routes[0].backends.empty());
+  EXPECT_EQ(decode(encode(snapshot)), snapshot);
+}
+
+TEST(Snapshot, RejectsBackendsThatAreNotAnArray) {
   EXPECT_EQ(rejection_after([](json& d) { route1(d)["backends"] = route1_backend0(d); }),
             R"(route 1: "backends" must be an array)");
   EXPECT_EQ(rejection_after([](json& d) { route1(d).erase("backends"); }), R"(route 1: "backends" must be an array)");
