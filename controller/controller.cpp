@@ -7,6 +7,7 @@
 #include "events/event_recorder.h"
 #include "kube/ingress_status_writer.h"
 #include "kube/leader_elector.h"
+#include "kube/publish_service_reader.h"
 #include "kube/reflector.h"
 #include "push/snapshot_pusher.h"
 #include "telemetry/admin_server.h"
@@ -22,8 +23,10 @@ kube::ReflectorSettings reflector_settings(const Options& options) {
   return {.watch_namespace = options.watch_namespace, .min_watch_timeout = options.min_watch_timeout};
 }
 
-translate::IngressClassSelection class_selection(const Options& options) {
-  return {options.controller_name, options.ingress_class};
+translate::TranslationSettings translation_settings(const Options& options) {
+  return {.ingress_classes = {options.controller_name, options.ingress_class},
+          .default_backend = options.default_backend_service,
+          .delegation = options.hostname_delegation};
 }
 
 // The four kinds, each with its own reflector thread.
@@ -73,7 +76,9 @@ int dump_snapshot(const Options& options) {
   StopSignal stop;
   Reflectors reflectors(api, store, metrics, stop, reflector_settings(options));
   if (!reflectors.list_once()) return 1;
-  const translate::Translation translation = translate::translate(store.cluster_state(), class_selection(options));
+  const translate::TranslationSettings settings = translation_settings(options);
+  const translate::Translation translation =
+      store.read([&](const model::ClusterState& state) { return translate::translate(state, settings); });
   for (const auto& problem : translation.problems) {
     log::write(log::Level::warn, problem.message,
                {{"object", problem.object.kind + " " + problem.object.qualified_name()}, {"reason", problem.reason}});
@@ -117,30 +122,43 @@ int run_controller(const Options& options) {
   Reflectors reflectors(api, store, metrics, stop, reflector_settings(options));
   reflectors.start();
 
+  std::optional<kube::PublishServiceReader> publish_service;
+  if (publish.service) publish_service.emplace(api, *publish.service);
+  static const std::optional<model::Service> no_service;
+
   std::thread translating([&] {
+    const translate::TranslationSettings settings = translation_settings(options);
     std::uint64_t translated_version = 0;
-    std::vector<translate::ObjectRef> our_ingresses;
+    std::vector<translate::OurIngress> our_ingresses;
     std::vector<translate::Problem> problems;
     while (!stop.stopped()) {
       const std::uint64_t version = store.wait_for_change(translated_version, std::chrono::seconds(1));
       if (stop.stopped() || !all_synced(store)) continue;
-      const auto changed_at = Clock::now();
-      const translate::ClusterState state = store.cluster_state();
-      if (version != translated_version) {
-        translated_version = version;
-        translate::Translation translation = translate::translate(state, class_selection(options));
-        metrics.translations++;
-        metrics.routes = translation.snapshot.routes.size();
-        pusher.offer(std::move(translation.snapshot), changed_at);
-        problems = std::move(translation.problems);
-        our_ingresses = std::move(translation.our_ingresses);
-      }
-      events.observe(problems, Clock::now());
-      // Checked every second too, so that a replica that just became leader catches up.
-      if (publish.enabled() && (!elector || elector->is_leader())) {
-        if (const auto load_balancer = translate::published_load_balancer(state, publish)) {
-          status_writer.write(translate::ingress_status_updates(state, our_ingresses, *load_balancer));
+      // Whatever goes wrong in one pass, the last good snapshot keeps serving and the next
+      // change is translated again: this thread must not end the controller.
+      try {
+        const auto changed_at = Clock::now();
+        if (version != translated_version) {
+          translated_version = version;
+          translate::Translation translation =
+              store.read([&](const model::ClusterState& state) { return translate::translate(state, settings); });
+          metrics.translations++;
+          metrics.routes = translation.snapshot.routes.size();
+          pusher.offer(std::move(translation.snapshot), changed_at);
+          problems = std::move(translation.problems);
+          our_ingresses = std::move(translation.our_ingresses);
         }
+        events.observe(problems, Clock::now());
+        // Checked every second too, so that a replica that just became leader catches up.
+        if (publish.enabled() && (!elector || elector->is_leader())) {
+          const auto& service = publish_service ? publish_service->current() : no_service;
+          if (const auto load_balancer = translate::published_load_balancer(publish, service)) {
+            status_writer.write(translate::ingress_status_updates(our_ingresses, *load_balancer));
+          }
+        }
+      } catch (const std::exception& error) {
+        metrics.translation_failures++;
+        log::write(log::Level::error, "translation pass failed; the last good snapshot keeps serving", {{"error", error.what()}});
       }
     }
   });

@@ -5,7 +5,7 @@
 #include <charconv>
 #include <cstdlib>
 
-#include "translate/object_fields.h"
+#include "comma_list.h"
 
 namespace snigate::controller {
 namespace {
@@ -20,6 +20,18 @@ std::chrono::milliseconds parse_duration(const std::string& flag, const std::str
   if (unit == "m") return std::chrono::minutes(value);
   if (unit == "h") return std::chrono::hours(value);
   throw UsageError(flag + ": \"" + text + "\" needs a unit: ms, s, m or h");
+}
+
+// "NAMESPACE/NAME" or "NAMESPACE/NAME:PORT" (a port name or number).
+translate::DefaultBackendService parse_default_backend(const std::string& text) {
+  const auto slash = text.find('/');
+  const auto colon = text.find(':', slash == std::string::npos ? 0 : slash);
+  if (slash == std::string::npos || slash == 0 || slash + 1 == text.size() || colon == slash + 1 || colon + 1 == text.size()) {
+    throw UsageError("--default-backend-service takes NAMESPACE/NAME or NAMESPACE/NAME:PORT, not \"" + text + "\"");
+  }
+  translate::DefaultBackendService service{text.substr(0, slash), text.substr(slash + 1, colon - slash - 1), std::nullopt};
+  if (colon != std::string::npos) service.port = text.substr(colon + 1);
+  return service;
 }
 
 std::string default_identity() {
@@ -52,6 +64,15 @@ Flags:
                                   (default snigate.io/ingress-controller)
   --ingress-class NAME            value of the deprecated kubernetes.io/ingress.class annotation
                                   that is ours (default snigate)
+  --default-backend-service NS/NAME[:PORT]
+                                  the catch-all: clients whose name no route matches (or who send
+                                  none) go to this Service's endpoints (default: none, they are
+                                  refused); tenants' Ingresses cannot set it
+  --hostname-delegation NS=PATTERN[,PATTERN...]
+                                  only namespace NS may claim names the PATTERNs cover
+                                  (a.example.com, *.a.example.com: any name below, or *: every
+                                  name); repeatable; the most specific pattern covering a name
+                                  decides; names no pattern covers are open to every namespace
   --publish-service NS/NAME       write that Service's load-balancer addresses into the status of
                                   our Ingresses
   --publish-status-address A[,B]  write these addresses (IPs or host names) instead
@@ -91,10 +112,13 @@ Options parse_options(int argc, char** argv) {
     else if (flag == "--dump-snapshot") options.dump_snapshot = true;
     else if (flag == "--controller-name") options.controller_name = value();
     else if (flag == "--ingress-class") options.ingress_class = value();
-    else if (flag == "--publish-service") {
+    else if (flag == "--default-backend-service") options.default_backend_service = parse_default_backend(value());
+    else if (flag == "--hostname-delegation") {
+      if (const auto problem = options.hostname_delegation.add_rule(value())) throw UsageError("--hostname-delegation: " + *problem);
+    } else if (flag == "--publish-service") {
       options.publish_service = value();
       if (options.publish_service->find('/') == std::string::npos) throw UsageError("--publish-service takes NAMESPACE/NAME");
-    } else if (flag == "--publish-status-address") options.publish_status_addresses = translate::split_list(value());
+    } else if (flag == "--publish-status-address") options.publish_status_addresses = split_comma_list(value());
     else if (flag == "--leader-elect") options.leader_elect = true;
     else if (flag == "--leader-election-namespace") options.leader_election_namespace = value();
     else if (flag == "--leader-election-id") options.leader_election_id = value();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "telemetry/log.h"
+#include "translate/translate.h"
 
 namespace snigate::controller {
 
@@ -19,6 +20,8 @@ struct Options {
   bool dump_snapshot = false;
   std::string controller_name = "snigate.io/ingress-controller";
   std::string ingress_class = "snigate";
+  std::optional<translate::DefaultBackendService> default_backend_service;
+  translate::HostnameDelegation hostname_delegation;
   std::optional<std::string> publish_service;
   std::vector<std::string> publish_status_addresses;
   bool leader_elect = false;

@@ -2,11 +2,13 @@
 // leader calls it, and only with Ingresses whose status differs (translate/status.h).
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <map>
+#include <string>
 #include <vector>
 
 #include "kube/api_client.h"
 #include "telemetry/controller_metrics.h"
+#include "translate/status.h"
 
 namespace snigate::controller::kube {
 
@@ -14,13 +16,22 @@ class IngressStatusWriter {
  public:
   IngressStatusWriter(ApiClient& api, telemetry::ControllerMetrics& metrics) : api_(api), metrics_(metrics) {}
 
-  // PUTs each updated Ingress (it carries its resourceVersion, so a stale one gets 409 and is
-  // retried after the watch delivers the newer object).
-  void write(const std::vector<nlohmann::json>& updated_ingresses);
+  // A JSON merge patch of status.loadBalancer.ingress alone, which replaces the list whole and
+  // leaves every other field (and other writers' status) alone.
+  void write(const std::vector<translate::IngressStatusUpdate>& updates);
 
  private:
+  // A write is not repeated while the Ingress still shows the status it had before it: our own
+  // write's watch event has not arrived yet. A merge patch carries no resourceVersion, so nothing
+  // else would stop the once-a-second check from writing the same status again.
+  struct Written {
+    translate::LoadBalancerStatus before;
+    translate::LoadBalancerStatus after;
+  };
+
   ApiClient& api_;
   telemetry::ControllerMetrics& metrics_;
+  std::map<std::string, Written> written_;  // by Ingress uid
 };
 
 }  // namespace snigate::controller::kube

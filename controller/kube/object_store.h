@@ -1,37 +1,38 @@
-// The reflectors' cache of Kubernetes objects, one map per kind keyed by namespace/name. Every
-// change bumps a version that the translation loop waits on.
+// The reflectors' cache of Kubernetes objects, decoded into the model's types as they arrive. One
+// ClusterState behind a reader-writer lock: a translation reads it in place (no copy of 10,000
+// Services per change) while watch events wait the few milliseconds that takes. Every change
+// bumps a version that the translation loop waits on.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <map>
+#include <functional>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <set>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "translate/cluster_state.h"
+#include "model/cluster_state.h"
 
 namespace snigate::controller::kube {
 
 class ObjectStore {
  public:
-  using Object = translate::Object;
+  // Applies one change to the state under the write lock; `apply` says whether anything changed,
+  // and only then is the version bumped. A relist also marks `kind` as synced from now on.
+  void change(std::string_view kind, const std::function<bool(model::ClusterState&)>& apply, bool relist = false);
 
-  // A relist: the kind's objects become exactly `objects` (ones deleted meanwhile disappear),
-  // and the kind counts as synced from now on.
-  void replace(std::string_view kind, std::vector<Object> objects);
-  void upsert(std::string_view kind, Object object);
-  void remove(std::string_view kind, const nlohmann::json& object);
+  // Calls `read` with the state under the read lock.
+  template <typename Read>
+  auto read(Read read) const {
+    std::shared_lock lock(state_mutex_);
+    return read(static_cast<const model::ClusterState&>(state_));
+  }
 
-  std::vector<Object> list(std::string_view kind) const;
   bool synced(std::string_view kind) const;
-
-  // Every kind the controller translates, at one moment.
-  translate::ClusterState cluster_state() const;
 
   std::uint64_t version() const;
   // Waits until the version differs from `seen` or `timeout` passes; returns the version.
@@ -39,15 +40,12 @@ class ObjectStore {
   // Wakes waiters without a change, so that they can notice a stop.
   void wake_all() const { changed_.notify_all(); }
 
-  static std::string key_of(const nlohmann::json& object);
-
  private:
-  void bump();
-  std::vector<Object> list_locked(std::string_view kind) const;
+  mutable std::shared_mutex state_mutex_;
+  model::ClusterState state_;
 
-  mutable std::mutex mutex_;
+  mutable std::mutex version_mutex_;
   mutable std::condition_variable changed_;
-  std::map<std::string, std::map<std::string, Object>, std::less<>> objects_by_kind_;
   std::set<std::string, std::less<>> synced_kinds_;
   std::uint64_t version_ = 0;
 };

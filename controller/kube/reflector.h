@@ -13,6 +13,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "kube/api_client.h"
 #include "kube/backoff.h"
@@ -86,7 +87,8 @@ class Reflector {
   }
 
   bool list() {
-    std::vector<ObjectStore::Object> objects;
+    std::vector<typename Resource::Object> objects;
+    std::vector<model::UndecodableObject> undecodable;
     std::string continue_token;
     std::string version;
     do {
@@ -107,16 +109,22 @@ class Reflector {
         log::write(log::Level::warn, "list failed", {{"kind", Resource::kind}, {"error", response.describe()}});
         return false;
       }
-      for (const auto& item : response.body.value("items", nlohmann::json::array())) {
-        objects.push_back(std::make_shared<const nlohmann::json>(item));
-      }
+      for (const auto& item : response.body.value("items", nlohmann::json::array())) decode_into(item, objects, undecodable);
       const auto& metadata = response.body.value("metadata", nlohmann::json::object());
       continue_token = metadata.value("continue", "");
       version = metadata.value("resourceVersion", "");
     } while (!continue_token.empty() && !stop_.stopped());
 
     const std::size_t count = objects.size();
-    store_.replace(Resource::kind, std::move(objects));
+    store_.change(
+        Resource::kind,
+        [&](model::ClusterState& state) {
+          state.replace(std::move(objects));
+          state.clear_undecodable(Resource::kind);
+          for (auto& object : undecodable) state.mark_undecodable(std::move(object));
+          return true;
+        },
+        /*relist=*/true);
     if (counters_.lists++ > 0) counters_.relists++;
     resource_version_ = version;
     last_version_unavailable_ = false;
@@ -156,12 +164,46 @@ class Reflector {
       resource_version_ = object.value("/metadata/resourceVersion"_json_pointer, resource_version_);
       counters_.events_handled++;
       if (type == "ADDED" || type == "MODIFIED") {
-        store_.upsert(Resource::kind, std::make_shared<const nlohmann::json>(object));
+        upsert(object);
       } else if (type == "DELETED") {
-        store_.remove(Resource::kind, object);
+        const model::ObjectMeta meta = model::decode_metadata_leniently(object);
+        store_.change(Resource::kind, [&](model::ClusterState& state) { return state.remove(Resource::kind, meta.namespace_name, meta.name); });
       }
     }
     return WatchEnd::stream_ended;
+  }
+
+  // Decoded here, where objects enter: an object that does not decode is logged and held as
+  // undecodable (translation reports it with an Event), and the rest keep working.
+  static std::optional<typename Resource::Object> decode(const nlohmann::json& object, std::vector<model::UndecodableObject>& undecodable) {
+    try {
+      return Resource::decode(object);
+    } catch (const model::DecodeError& error) {
+      model::UndecodableObject rejected{std::string(Resource::kind), model::decode_metadata_leniently(object), error.what()};
+      log::write(log::Level::warn, "cannot decode object",
+                 {{"kind", Resource::kind}, {"object", rejected.meta.qualified_name()}, {"error", rejected.error}});
+      undecodable.push_back(std::move(rejected));
+      return std::nullopt;
+    }
+  }
+
+  static void decode_into(const nlohmann::json& item, std::vector<typename Resource::Object>& objects,
+                          std::vector<model::UndecodableObject>& undecodable) {
+    if (auto decoded = decode(item, undecodable)) objects.push_back(std::move(*decoded));
+  }
+
+  void upsert(const nlohmann::json& object) {
+    std::vector<model::UndecodableObject> undecodable;
+    std::optional<typename Resource::Object> decoded = decode(object, undecodable);
+    store_.change(Resource::kind, [&](model::ClusterState& state) {
+      if (decoded) {
+        const bool cleared = state.clear_undecodable(Resource::kind, decoded->meta.namespace_name, decoded->meta.name);
+        return state.upsert(std::move(*decoded)) || cleared;
+      }
+      state.remove(Resource::kind, undecodable.front().meta.namespace_name, undecodable.front().meta.name);
+      state.mark_undecodable(std::move(undecodable.front()));
+      return true;
+    });
   }
 
   WatchEnd gone(const std::string& reason) {

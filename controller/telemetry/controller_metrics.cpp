@@ -38,6 +38,8 @@ std::string ControllerMetrics::prometheus_text() const {
   per_kind("snigate_controller_watch_restarts_total", "Watches opened again after the first.", &KindCounters::watch_restarts);
   per_kind("snigate_controller_watch_events_total", "Watch events handled.", &KindCounters::events_handled);
   counter("snigate_controller_translations_total", "Translations of the object store into a snapshot.", translations);
+  counter("snigate_controller_translation_failures_total",
+          "Translation passes that failed unexpectedly; the last good snapshot kept serving.", translation_failures);
   gauge("snigate_controller_routes", "Routes in the current snapshot.", routes.load());
   gauge("snigate_controller_problems", "Objects currently reported as invalid or conflicting.", problems.load());
   counter("snigate_controller_pushes_total", "Snapshots the dataplane accepted.", pushes);

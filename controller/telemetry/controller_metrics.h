@@ -31,6 +31,7 @@ class ControllerMetrics {
   std::atomic<std::uint64_t> push_rejections{0};   // snapshots it refused, with a reason
   std::atomic<std::uint64_t> push_failures{0};     // connection or protocol failures
   std::atomic<std::uint64_t> translations{0};
+  std::atomic<std::uint64_t> translation_failures{0};
   std::atomic<std::uint64_t> routes{0};
   std::atomic<std::uint64_t> problems{0};          // objects currently reported as invalid
   std::atomic<std::uint64_t> events_recorded{0};   // Kubernetes Events written

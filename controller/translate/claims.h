@@ -1,5 +1,5 @@
-// What each source kind contributes to a snapshot before conflicts are settled: an object's
-// claim on a hostname (or on the default backend), with the route it asks for.
+// What each source kind contributes to a snapshot before conflicts are settled: an object's claim
+// on a hostname, with the route it asks for (whose backends may be empty: the name is still held).
 #pragma once
 
 #include <vector>
@@ -14,14 +14,8 @@ struct RouteClaim {
   snapshot::Route route;
 };
 
-struct DefaultBackendClaim {
-  ObjectRef owner;
-  snapshot::DefaultBackend backend;
-};
-
 struct Claims {
   std::vector<RouteClaim> routes;
-  std::vector<DefaultBackendClaim> default_backends;
   std::vector<Problem> problems;
 
   void report(const ObjectRef& object, std::string reason, std::string message) {

@@ -8,36 +8,39 @@
 namespace snigate::controller::translate {
 namespace {
 
-template <typename Claim>
-void oldest_first(std::vector<Claim>& claims) {
-  std::stable_sort(claims.begin(), claims.end(),
-                   [](const Claim& left, const Claim& right) { return older_than(left.owner, right.owner); });
+std::string listed(const std::vector<std::string>& names) {
+  std::string text;
+  for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
+  return text;
 }
 
 }  // namespace
 
-void settle_conflicts(Claims& claims, snapshot::Snapshot& snapshot) {
-  oldest_first(claims.routes);
-  std::map<std::string, const RouteClaim*> winners;
+void settle_conflicts(Claims& claims, const HostnameDelegation& delegation, snapshot::Snapshot& snapshot) {
+  std::vector<const RouteClaim*> allowed;
+  allowed.reserve(claims.routes.size());
   for (const auto& claim : claims.routes) {
-    const auto [winner, inserted] = winners.emplace(claim.route.hostname, &claim);
-    if (inserted || winner->second->owner == claim.owner) continue;
-    claims.report(claim.owner, "HostnameConflict",
-                  "hostname " + claim.route.hostname + " is already routed by " + winner->second->owner.kind + " " +
+    if (delegation.allows(claim.owner.namespace_name, claim.route.hostname)) {
+      allowed.push_back(&claim);
+    } else {
+      claims.report(claim.owner, "HostnameNotDelegated",
+                    "hostname " + claim.route.hostname + " is delegated to namespace(s) " +
+                        listed(delegation.delegates_of(claim.route.hostname)) + " (--hostname-delegation), not to " +
+                        claim.owner.namespace_name);
+    }
+  }
+  std::stable_sort(allowed.begin(), allowed.end(),
+                   [](const RouteClaim* left, const RouteClaim* right) { return older_than(left->owner, right->owner); });
+  std::map<std::string_view, const RouteClaim*> winners;
+  for (const RouteClaim* claim : allowed) {
+    const auto [winner, inserted] = winners.emplace(claim->route.hostname, claim);
+    if (inserted || winner->second->owner == claim->owner) continue;
+    claims.report(claim->owner, "HostnameConflict",
+                  "hostname " + claim->route.hostname + " is already routed by " + winner->second->owner.kind + " " +
                       winner->second->owner.qualified_name() + ", which is older");
   }
+  snapshot.routes.reserve(winners.size());
   for (const auto& [hostname, claim] : winners) snapshot.routes.push_back(claim->route);
-
-  oldest_first(claims.default_backends);
-  for (const auto& claim : claims.default_backends) {
-    if (!snapshot.default_backend) {
-      snapshot.default_backend = claim.backend;
-      continue;
-    }
-    const ObjectRef& winner = claims.default_backends.front().owner;
-    claims.report(claim.owner, "DefaultBackendConflict",
-                  "the default backend is already set by " + winner.kind + " " + winner.qualified_name() + ", which is older");
-  }
 }
 
 }  // namespace snigate::controller::translate

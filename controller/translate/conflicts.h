@@ -1,13 +1,15 @@
-// Settles competing claims deterministically: for each hostname, and for the default backend,
-// the oldest claimant wins (creationTimestamp, then namespace/name); every loser is reported.
+// Settles competing claims deterministically: a claim on a name not delegated to its namespace is
+// refused; of the rest, for each hostname the oldest claimant wins (creationTimestamp, then
+// namespace/name), whether or not its backends are up. Every loser is reported.
 #pragma once
 
 #include "translate/claims.h"
+#include "translate/hostname_delegation.h"
 
 namespace snigate::controller::translate {
 
-// Fills the snapshot's routes (sorted by hostname) and default backend; adds one
-// HostnameConflict or DefaultBackendConflict problem per losing claim.
-void settle_conflicts(Claims& claims, snapshot::Snapshot& snapshot);
+// Fills the snapshot's routes (sorted by hostname); adds one HostnameNotDelegated or
+// HostnameConflict problem per refused claim.
+void settle_conflicts(Claims& claims, const HostnameDelegation& delegation, snapshot::Snapshot& snapshot);
 
 }  // namespace snigate::controller::translate

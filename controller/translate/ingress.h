@@ -1,12 +1,14 @@
 // Ingresses of our class: each rule's host routes to its backend Service (an SNI proxy sees no
-// paths, so the first path's backend wins), and spec.defaultBackend becomes the default backend.
+// paths, so the first path naming a Service wins). A host of ours stays ours while its backend
+// cannot be resolved: its clients are refused. spec.defaultBackend serves the Ingress's own rules
+// without paths, never names that no route matches (that catch-all is the operator's).
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "model/cluster_state.h"
 #include "translate/claims.h"
-#include "translate/cluster_state.h"
 
 namespace snigate::controller::translate {
 
@@ -17,9 +19,17 @@ struct IngressClassSelection {
 
 // Whether the Ingress is ours: spec.ingressClassName naming one of our IngressClasses; else the
 // deprecated annotation equal to ours; else, with neither, when our class is the default class.
-bool is_our_ingress(const ClusterState& state, const nlohmann::json& ingress, const IngressClassSelection& selection);
+bool is_our_ingress(const model::ClusterState& state, const model::Ingress& ingress, const IngressClassSelection& selection);
 
-// Claims for every Ingress of ours; returns those Ingresses (their status is ours to write).
-std::vector<ObjectRef> claim_ingresses(const ClusterState& state, const IngressClassSelection& selection, Claims& claims);
+// An Ingress whose status is ours to write, with the status it has now.
+struct OurIngress {
+  ObjectRef object;
+  std::vector<model::LoadBalancerIngress> load_balancer;
+  bool operator==(const OurIngress&) const = default;
+};
+
+// Claims for every Ingress of ours; returns those Ingresses.
+std::vector<OurIngress> claim_ingresses(const model::ClusterState& state, const IngressClassSelection& selection,
+                                        Claims& claims);
 
 }  // namespace snigate::controller::translate

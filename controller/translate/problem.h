@@ -9,12 +9,12 @@ namespace snigate::controller::translate {
 
 // Enough of an object to order claims by age and to address an Event to it.
 struct ObjectRef {
-  std::string kind;
-  std::string api_version;
-  std::string namespace_name;
-  std::string name;
-  std::string uid;
-  std::string creation_timestamp;  // RFC 3339, as the API server wrote it
+  std::string kind{};
+  std::string api_version{};
+  std::string namespace_name{};
+  std::string name{};
+  std::string uid{};
+  std::string creation_timestamp{};  // RFC 3339, as the API server wrote it
 
   std::string qualified_name() const { return namespace_name.empty() ? name : namespace_name + "/" + name; }
   auto operator<=>(const ObjectRef&) const = default;

@@ -1,19 +1,50 @@
 #include "translate/service_annotations.h"
 
+#include "comma_list.h"
 #include "snapshot/hostname.h"
 #include "translate/annotations.h"
 #include "translate/object_fields.h"
 
 namespace snigate::controller::translate {
+namespace {
 
-void claim_annotated_services(const ClusterState& state, Claims& claims) {
-  for (const auto& service : state.services) {
-    const std::optional<std::string> hostnames = annotation(*service, annotations::kHostnames);
+// The route for every name of one Service; empty backends (with the problem reported) when its
+// annotations are invalid or nothing can be resolved.
+snapshot::Route service_route(const model::ClusterState& state, const model::Service& service, const ObjectRef& owner,
+                              Claims& claims) {
+  snapshot::Route route;
+  const auto proxy_value = service.meta.annotation(annotations::kProxyProtocol);
+  const auto proxy_protocol = annotations::proxy_protocol(proxy_value);
+  if (!proxy_protocol) {
+    claims.report(owner, "InvalidAnnotation",
+                  std::string(annotations::kProxyProtocol) + " must be none, v1 or v2, not \"" + *proxy_value + "\"");
+    return route;
+  }
+  route.proxy_protocol = *proxy_protocol;
+  const auto upstream_value = service.meta.annotation(annotations::kUpstream);
+  const auto upstream = annotations::upstream(upstream_value);
+  if (!upstream) {
+    claims.report(owner, "InvalidAnnotation",
+                  std::string(annotations::kUpstream) + " must be endpoints or service, not \"" + *upstream_value + "\"");
+    return route;
+  }
+  ResolvedBackends resolved =
+      resolve_service_backends(state, service, PortSelector::parse(service.meta.annotation(annotations::kPort)), *upstream);
+  if (!resolved.ok()) claims.report(owner, resolved.problem_reason, resolved.problem_message);
+  route.backends = std::move(resolved.backends);
+  return route;
+}
+
+}  // namespace
+
+void claim_annotated_services(const model::ClusterState& state, Claims& claims) {
+  for (const auto& [key, service] : state.services) {
+    const std::optional<std::string> hostnames = service.meta.annotation(annotations::kHostnames);
     if (!hostnames) continue;
-    const ObjectRef owner = reference_to(*service, "Service", "v1");
+    const ObjectRef owner = reference_to(service.meta, "Service", "v1");
 
     std::vector<std::string> valid_names;
-    for (const std::string& name : split_list(*hostnames)) {
+    for (const std::string& name : split_comma_list(*hostnames)) {
       if (auto normalized = hostname::normalize(name, /*allow_wildcard=*/true)) {
         valid_names.push_back(*normalized);
       } else {
@@ -24,28 +55,11 @@ void claim_annotated_services(const ClusterState& state, Claims& claims) {
     }
     if (valid_names.empty()) continue;
 
-    const auto proxy_protocol = annotations::proxy_protocol(annotation(*service, annotations::kProxyProtocol));
-    if (!proxy_protocol) {
-      claims.report(owner, "InvalidAnnotation",
-                    std::string(annotations::kProxyProtocol) + " must be none, v1 or v2, not \"" +
-                        *annotation(*service, annotations::kProxyProtocol) + "\"");
-      continue;
-    }
-    const auto upstream = annotations::upstream(annotation(*service, annotations::kUpstream));
-    if (!upstream) {
-      claims.report(owner, "InvalidAnnotation",
-                    std::string(annotations::kUpstream) + " must be endpoints or service, not \"" +
-                        *annotation(*service, annotations::kUpstream) + "\"");
-      continue;
-    }
-    const ResolvedBackends resolved = resolve_service_backends(
-        state, *service, PortSelector::parse(annotation(*service, annotations::kPort)), *upstream);
-    if (!resolved.ok()) {
-      claims.report(owner, resolved.failure_reason, resolved.failure_message);
-      continue;
-    }
+    const snapshot::Route route = service_route(state, service, owner, claims);
     for (const std::string& name : valid_names) {
-      claims.routes.push_back({owner, {name, snapshot::Wildcard::single_label, resolved.backends, *proxy_protocol}});
+      snapshot::Route named = route;
+      named.hostname = name;
+      claims.routes.push_back({owner, std::move(named)});
     }
   }
 }

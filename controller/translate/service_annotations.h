@@ -1,12 +1,13 @@
 // Services annotated with snigate.io/hostnames: each listed name routes to the Service's port
-// (snigate.io/port), through its endpoints or its ClusterIP (snigate.io/upstream).
+// (snigate.io/port), through its endpoints or its ClusterIP (snigate.io/upstream). A Service that
+// names a hostname holds it even when it has nothing to route to: its clients are then refused.
 #pragma once
 
+#include "model/cluster_state.h"
 #include "translate/claims.h"
-#include "translate/cluster_state.h"
 
 namespace snigate::controller::translate {
 
-void claim_annotated_services(const ClusterState& state, Claims& claims);
+void claim_annotated_services(const model::ClusterState& state, Claims& claims);
 
 }  // namespace snigate::controller::translate

@@ -1,6 +1,5 @@
 #include "translate/service_backends.h"
 
-#include <algorithm>
 #include <charconv>
 #include <set>
 
@@ -9,32 +8,63 @@
 namespace snigate::controller::translate {
 namespace {
 
-ResolvedBackends failure(std::string reason, std::string message) { return {{}, std::move(reason), std::move(message)}; }
+ResolvedBackends problem(std::string reason, std::string message) { return {{}, std::move(reason), std::move(message)}; }
 
-std::string service_name(const nlohmann::json& service) { return namespace_of(service) + "/" + name_of(service); }
+std::string service_name(const model::Service& service) { return service.meta.qualified_name(); }
 
-const nlohmann::json* select_port(const nlohmann::json& ports, const PortSelector& selector) {
-  auto find = [&](auto matches) -> const nlohmann::json* {
+// Only TCP ports: the dataplane proxies TCP, and a UDP port of the same number is another port.
+const model::ServicePort* select_port(const std::vector<model::ServicePort>& ports, const PortSelector& selector) {
+  auto find = [&](auto matches) -> const model::ServicePort* {
     for (const auto& port : ports) {
-      if (matches(port)) return &port;
+      if (port.protocol == "TCP" && matches(port)) return &port;
     }
     return nullptr;
   };
-  if (selector.name) return find([&](const auto& port) { return port.value("name", "") == *selector.name; });
-  if (selector.number) return find([&](const auto& port) { return port.value("port", 0) == *selector.number; });
-  if (auto https = find([](const auto& port) { return port.value("name", "") == "https"; })) return https;
-  if (auto tls = find([](const auto& port) { return port.value("port", 0) == 443; })) return tls;
-  return ports.size() == 1 ? &ports[0] : nullptr;
+  if (selector.name) return find([&](const auto& port) { return port.name == *selector.name; });
+  if (selector.number) return find([&](const auto& port) { return port.port == *selector.number; });
+  if (auto https = find([](const auto& port) { return port.name == "https"; })) return https;
+  if (auto tls = find([](const auto& port) { return port.port == 443; })) return tls;
+  const model::ServicePort* only = nullptr;
+  for (const auto& port : ports) {
+    if (port.protocol != "TCP") continue;
+    if (only != nullptr) return nullptr;
+    only = &port;
+  }
+  return only;
 }
 
 // The slice port carries the Service port's name and the resolved target port number.
-std::optional<int> slice_port_for(const nlohmann::json& slice, const std::string& service_port_name) {
-  for (const auto& port : slice.value("ports", nlohmann::json::array())) {
-    if (port.value("name", "") == service_port_name && port.value("protocol", "TCP") == "TCP" && port.contains("port")) {
-      return port["port"].get<int>();
-    }
+std::optional<int> slice_port_for(const model::EndpointSlice& slice, const std::string& service_port_name) {
+  for (const auto& port : slice.ports) {
+    if (port.name == service_port_name && port.protocol == "TCP" && port.port) return port.port;
   }
   return std::nullopt;
+}
+
+using AddressSet = std::set<std::pair<std::string, int>>;
+
+// Ready endpoints; while there are none, serving and terminating ones (KEP-1669, as kube-proxy),
+// so that connections keep working through a rollout whose new pods are not ready yet.
+AddressSet endpoint_addresses(const model::ClusterState& state, const model::Service& service, const std::string& port_name) {
+  AddressSet ready;
+  AddressSet terminating;
+  const auto* slices = state.endpoint_slices_of(service.meta.namespace_name, service.meta.name);
+  if (slices == nullptr) return ready;
+  for (const auto& [name, slice] : *slices) {
+    if (slice.address_type != "IPv4" && slice.address_type != "IPv6") continue;
+    const std::optional<int> target_port = slice_port_for(slice, port_name);
+    if (!target_port) continue;
+    for (const auto& endpoint : slice.endpoints) {
+      AddressSet* into = endpoint.conditions.ready                                           ? &ready
+                         : endpoint.conditions.serving && endpoint.conditions.terminating ? &terminating
+                                                                                           : nullptr;
+      if (into == nullptr) continue;
+      for (const auto& address : endpoint.addresses) {
+        if (is_ip_literal(address)) into->emplace(address, *target_port);
+      }
+    }
+  }
+  return ready.empty() ? terminating : ready;
 }
 
 }  // namespace
@@ -48,60 +78,39 @@ PortSelector PortSelector::parse(const std::optional<std::string>& text) {
 }
 
 std::string PortSelector::describe() const {
-  if (name) return "port named \"" + *name + "\"";
-  if (number) return "port " + std::to_string(*number);
-  return "default port (named https, else 443, else the only one)";
+  if (name) return "TCP port named \"" + *name + "\"";
+  if (number) return "TCP port " + std::to_string(*number);
+  return "default port (the TCP port named https, else 443, else the only TCP port)";
 }
 
-const nlohmann::json* find_service(const ClusterState& state, const std::string& namespace_name, const std::string& name) {
-  for (const auto& service : state.services) {
-    if (namespace_of(*service) == namespace_name && name_of(*service) == name) return service.get();
-  }
-  return nullptr;
-}
-
-ResolvedBackends resolve_service_backends(const ClusterState& state, const nlohmann::json& service,
+ResolvedBackends resolve_service_backends(const model::ClusterState& state, const model::Service& service,
                                           const PortSelector& selector, Upstream upstream) {
-  const nlohmann::json spec = service.value("spec", nlohmann::json::object());
-  const nlohmann::json ports = spec.value("ports", nlohmann::json::array());
-  const nlohmann::json* port = select_port(ports, selector);
-  if (port == nullptr) {
-    return failure("UnknownPort", "Service " + service_name(service) + " has no " + selector.describe());
+  if (service.type == "ExternalName") {
+    return problem("ExternalNameService",
+                   "Service " + service_name(service) + " is an ExternalName Service (a DNS alias for \"" + service.external_name +
+                       "\"); snigate connects only to addresses from EndpointSlices or a ClusterIP, so its clients are refused");
   }
-  const int service_port = port->value("port", 0);
+  const model::ServicePort* port = select_port(service.ports, selector);
+  if (port == nullptr) return problem("UnknownPort", "Service " + service_name(service) + " has no " + selector.describe());
 
-  std::set<std::pair<std::string, int>> addresses;
+  AddressSet addresses;
   if (upstream == Upstream::service) {
-    const std::string cluster_ip = spec.value("clusterIP", "");
-    if (!is_ip_literal(cluster_ip)) {
-      return failure("NoClusterIP", "Service " + service_name(service) + " has no ClusterIP (headless?) for snigate.io/upstream: service");
+    if (!is_ip_literal(service.cluster_ip)) {
+      return problem("NoClusterIP", "Service " + service_name(service) +
+                                        (service.cluster_ip == "None" ? " is headless (clusterIP: None)" : " has no ClusterIP") +
+                                        ", so snigate.io/upstream: service has no address to connect to");
     }
-    addresses.emplace(cluster_ip, service_port);
+    addresses.emplace(service.cluster_ip, port->port);
   } else {
-    const std::string port_name = port->value("name", "");
-    for (const auto& slice : state.endpoint_slices) {
-      if (namespace_of(*slice) != namespace_of(service) || label(*slice, "kubernetes.io/service-name") != name_of(service)) continue;
-      const std::string type = slice->value("addressType", "");
-      if (type != "IPv4" && type != "IPv6") continue;
-      const std::optional<int> target_port = slice_port_for(*slice, port_name);
-      if (!target_port) continue;
-      for (const auto& endpoint : slice->value("endpoints", nlohmann::json::array())) {
-        // The API says an absent `ready` means ready.
-        if (!endpoint.value("/conditions/ready"_json_pointer, true)) continue;
-        for (const auto& address : endpoint.value("addresses", nlohmann::json::array())) {
-          if (address.is_string() && is_ip_literal(address.get<std::string>())) addresses.emplace(address.get<std::string>(), *target_port);
-        }
-      }
-    }
-    if (addresses.empty()) {
-      return failure("NoReadyEndpoints", "Service " + service_name(service) + " has no ready endpoints for port " +
-                                             std::to_string(service_port));
-    }
+    addresses = endpoint_addresses(state, service, port->name);
   }
 
   ResolvedBackends resolved;
-  for (const auto& [address, number] : addresses) {
-    resolved.backends.push_back({address, static_cast<std::uint16_t>(number), 1});
+  for (const auto& [address, number] : addresses) resolved.backends.push_back({address, static_cast<std::uint16_t>(number), 1});
+  if (resolved.backends.empty()) {
+    resolved.problem_reason = "NoReadyEndpoints";
+    resolved.problem_message = "Service " + service_name(service) + " has no ready endpoints for port " +
+                               std::to_string(port->port) + "; its clients are refused until one is ready";
   }
   return resolved;
 }

@@ -2,17 +2,47 @@
 
 #include <algorithm>
 
+#include "translate/annotations.h"
 #include "translate/conflicts.h"
+#include "translate/object_fields.h"
 #include "translate/service_annotations.h"
+#include "translate/service_backends.h"
 
 namespace snigate::controller::translate {
+namespace {
 
-Translation translate(const ClusterState& state, const IngressClassSelection& selection) {
+void report_undecodable(const model::ClusterState& state, Claims& claims) {
+  for (const auto& [key, object] : state.undecodable) {
+    claims.report(reference_to(object.meta, object.kind, ""), "InvalidObject",
+                  object.kind + " " + object.meta.qualified_name() + " cannot be read: " + object.error);
+  }
+}
+
+// Only a backend with addresses can be the snapshot's default; without one, unmatched names are
+// refused (unrecognized_name), which is what a missing catch-all should mean.
+std::optional<snapshot::DefaultBackend> default_backend(const model::ClusterState& state, const DefaultBackendService& wanted,
+                                                        Claims& claims) {
+  const model::Service* service = state.find_service(wanted.namespace_name, wanted.name);
+  if (service == nullptr) return std::nullopt;
+  const ObjectRef owner = reference_to(service->meta, "Service", "v1");
+  const auto upstream = annotations::upstream(service->meta.annotation(annotations::kUpstream)).value_or(Upstream::endpoints);
+  ResolvedBackends resolved = resolve_service_backends(state, *service, PortSelector::parse(wanted.port), upstream);
+  if (!resolved.ok()) claims.report(owner, resolved.problem_reason, "default backend: " + resolved.problem_message);
+  if (resolved.backends.empty()) return std::nullopt;
+  const auto proxy_protocol = annotations::proxy_protocol(service->meta.annotation(annotations::kProxyProtocol));
+  return snapshot::DefaultBackend{std::move(resolved.backends), proxy_protocol.value_or(snapshot::ProxyProtocol::none)};
+}
+
+}  // namespace
+
+Translation translate(const model::ClusterState& state, const TranslationSettings& settings) {
   Claims claims;
+  report_undecodable(state, claims);
   claim_annotated_services(state, claims);
   Translation translation;
-  translation.our_ingresses = claim_ingresses(state, selection, claims);
-  settle_conflicts(claims, translation.snapshot);
+  translation.our_ingresses = claim_ingresses(state, settings.ingress_classes, claims);
+  settle_conflicts(claims, settings.delegation, translation.snapshot);
+  if (settings.default_backend) translation.snapshot.default_backend = default_backend(state, *settings.default_backend, claims);
   translation.problems = std::move(claims.problems);
   std::sort(translation.problems.begin(), translation.problems.end());
   translation.problems.erase(std::unique(translation.problems.begin(), translation.problems.end()), translation.problems.end());

@@ -211,6 +211,9 @@ def check_every_option(r):
     r.expect(flag(controller["args"], "publish-status-address") == "192.0.2.10", "--publish-status-address")
     r.expect(flag(controller["args"], "publish-service") is None, "no --publish-service with a fixed address")
     r.expect(flag(controller["args"], "leader-elect") is None, "leader election off")
+    r.expect(flag(controller["args"], "default-backend-service") == "edge/fallback:https", "--default-backend-service")
+    r.expect(flag_values(controller["args"], "hostname-delegation") == ["bank=*.bank.example.com,bank.example.com", "platform=*"],
+             "--hostname-delegation, one per namespace")
     r.expect(controller["args"][-2:] == ["--push-max-delay", "50ms"] and dataplane["args"][-2:] == ["--idle-timeout", "10m"],
              "extra args come last")
     r.expect(flag(controller["args"], "log-level") == "debug", "log level")

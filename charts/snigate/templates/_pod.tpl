@@ -65,6 +65,14 @@ spec:
         - --publish-service
         - {{ .Release.Namespace }}/{{ include "snigate.fullname" . }}
         {{- end }}
+        {{- with .Values.controller.defaultBackendService }}
+        - --default-backend-service
+        - {{ . | quote }}
+        {{- end }}
+        {{- range $namespace, $patterns := .Values.controller.hostnameDelegation }}
+        - --hostname-delegation
+        - {{ printf "%s=%s" $namespace (join "," $patterns) | quote }}
+        {{- end }}
         {{- range .Values.controller.extraArgs }}
         - {{ . | quote }}
         {{- end }}

@@ -22,10 +22,16 @@ class ReflectorTest : public test::LocalClusterTest {
   }
 
   std::optional<std::string> label_of(const ObjectStore& store, const std::string& name) {
-    for (const auto& object : store.list(Services::kind)) {
-      if ((*object)["metadata"]["name"] == name) return (*object)["metadata"]["labels"].value("mark", "");
-    }
-    return std::nullopt;
+    return store.read([&](const model::ClusterState& state) -> std::optional<std::string> {
+      const model::Service* service = state.find_service(test_namespace(), name);
+      if (service == nullptr) return std::nullopt;
+      const auto mark = service->meta.labels.find("mark");
+      return mark == service->meta.labels.end() ? "" : mark->second;
+    });
+  }
+
+  static std::size_t service_count(const ObjectStore& store) {
+    return store.read([](const model::ClusterState& state) { return state.services.size(); });
   }
 };
 
@@ -71,7 +77,7 @@ TEST_F(ReflectorTest, FirstListIsWholeEvenWithSmallPages) {
   Reflector<Services> reflector(api, store, metrics, stop, {.watch_namespace = test_namespace(), .page_size = 2});
   std::thread running([&] { reflector.run(); });
   EXPECT_TRUE(test::wait_until([&] { return store.synced(Services::kind); }, std::chrono::seconds(5)));
-  EXPECT_EQ(store.list(Services::kind).size(), 7u);
+  EXPECT_EQ(service_count(store), 7u);
   stop.trigger();
   running.join();
 }

@@ -10,7 +10,7 @@ using namespace fixtures;
 
 struct Row {
   std::string name;
-  ClusterState state;
+  Objects state;
   std::vector<std::string> routes;
   std::vector<std::string> problems;
   std::vector<std::string> ours;  // names of the Ingresses whose status is ours
@@ -18,10 +18,8 @@ struct Row {
 
 void PrintTo(const Row& row, std::ostream* out) { *out << row.name; }
 
-const IngressClassSelection kSelection{"snigate.io/ingress-controller", "snigate"};
-
 // Two Services with one ready endpoint each: web (10.0.0.1:8443) and api (10.0.0.2:9443).
-ClusterState with_backends(ClusterState state) {
+Objects with_backends(Objects state) {
   state.services.push_back(service("web", json::object()));
   state.services.push_back(service("api", json::object(), json::array({{{"name", "tls"}, {"port", 8443}}})));
   state.endpoint_slices.push_back(endpoint_slice("web", https_slice_port(8443), json::array({endpoint("10.0.0.1")})));
@@ -95,22 +93,35 @@ std::vector<Row> rows() {
        {"a.example.com -> 10.0.0.1:8443"},
        {},
        {"shop"}},
-      {"DefaultBackendOfTheOldestIngressWins",
+      {"DefaultBackendIsNeverTheCatchAllForOtherNames",
        with_backends({.ingresses = {ingress("young", {.class_name = "snigate", .default_backend = service_backend("api", {{"number", 8443}}),
                                                       .created = "2025-03-01T00:00:00Z"}),
                                     ingress("old", {.class_name = "snigate", .default_backend = service_backend("web"),
                                                     .created = "2025-02-01T00:00:00Z"})},
                       .ingress_classes = {ours}}),
-       {"default -> 10.0.0.1:8443"},
-       {"Ingress shop/young DefaultBackendConflict"},
-       {"young", "old"}},
+       {},
+       {"Ingress shop/old DefaultBackendIgnored", "Ingress shop/young DefaultBackendIgnored"},
+       {"old", "young"}},
       {"RuleWithoutPathsUsesTheDefaultBackend",
        with_backends({.ingresses = {ingress("shop", {.class_name = "snigate",
                                                      .rules = {{{"host", "b.example.com"}}},
                                                      .default_backend = service_backend("web")})},
                       .ingress_classes = {ours}}),
-       {"b.example.com -> 10.0.0.1:8443", "default -> 10.0.0.1:8443"},
+       {"b.example.com -> 10.0.0.1:8443"},
        {},
+       {"shop"}},
+      {"ResourceBackendInTheFirstPathDoesNotDropTheHost",
+       with_backends({.ingresses = {ingress("shop", {.class_name = "snigate",
+                                                     .rules = {rule("a.example.com", {resource_backend(), service_backend("web")})}})},
+                      .ingress_classes = {ours}}),
+       {"a.example.com -> 10.0.0.1:8443"},
+       {"Ingress shop/shop UnsupportedBackend"},
+       {"shop"}},
+      {"OnlyResourceBackendsKeepTheHostAndRefuseItsClients",
+       with_backends({.ingresses = {ingress("shop", {.class_name = "snigate", .rules = {rule("a.example.com", {resource_backend()})}})},
+                      .ingress_classes = {ours}}),
+       {"a.example.com -> refused"},
+       {"Ingress shop/shop UnsupportedBackend"},
        {"shop"}},
       {"BadRulesAreReportedAndTheGoodOnesRoute",
        with_backends({.ingresses = {ingress("shop", {.class_name = "snigate",
@@ -120,7 +131,8 @@ std::vector<Row> rows() {
                                                                {{"host", "empty.example.com"}},
                                                                web_rule}})},
                       .ingress_classes = {ours}}),
-       {"a.example.com -> 10.0.0.1:8443"},
+       {"a.example.com -> 10.0.0.1:8443", "empty.example.com -> refused", "missing.example.com -> refused",
+        "port.example.com -> refused"},
        {"Ingress shop/shop NoBackend", "Ingress shop/shop RuleWithoutHost", "Ingress shop/shop UnknownPort",
         "Ingress shop/shop UnknownService"},
        {"shop"}},
@@ -140,11 +152,11 @@ class IngressTranslation : public ::testing::TestWithParam<Row> {};
 
 TEST_P(IngressTranslation, ObjectsInRoutesOut) {
   const Row& row = GetParam();
-  const Translation translation = translate(row.state, kSelection);
+  const Translation translation = translate_objects(row.state);
   EXPECT_EQ(rendered_routes(translation.snapshot), row.routes);
   EXPECT_EQ(rendered_problems(translation.problems), row.problems);
   std::vector<std::string> ours;
-  for (const auto& ingress : translation.our_ingresses) ours.push_back(ingress.name);
+  for (const auto& ingress : translation.our_ingresses) ours.push_back(ingress.object.name);
   EXPECT_EQ(ours, row.ours);
   EXPECT_NO_THROW(snapshot::decode(snapshot::encode(translation.snapshot)));
 }

@@ -10,14 +10,12 @@ using namespace fixtures;
 
 struct Row {
   std::string name;
-  ClusterState state;
+  Objects state;
   std::vector<std::string> routes;
   std::vector<std::string> problems;
 };
 
 void PrintTo(const Row& row, std::ostream* out) { *out << row.name; }
-
-const IngressClassSelection kSelection{"snigate.io/ingress-controller", "snigate"};
 
 std::vector<Row> rows() {
   const json ready_pair = json::array({endpoint("10.0.0.2"), endpoint("10.0.0.1")});
@@ -44,13 +42,60 @@ std::vector<Row> rows() {
                             endpoint_slice("other", https_slice_port(), json::array({endpoint("10.9.9.9")}))}},
        {"a.example.com -> 10.0.0.1:8443 fd00::1:8443"},
        {}},
-      {"NoReadyEndpointsIsReportedAndNotRouted",
+      {"NoReadyEndpointsKeepsTheNameAndRefusesItsClients",
        {.services = {service("web", {{"snigate.io/hostnames", "a.example.com"}}),
                      service("api", {{"snigate.io/hostnames", "api.example.com"}})},
         .endpoint_slices = {endpoint_slice("web", https_slice_port(), json::array({endpoint("10.0.0.1", false)})),
                             endpoint_slice("api", https_slice_port(), json::array({endpoint("10.0.0.5")}))}},
-       {"api.example.com -> 10.0.0.5:8443"},
+       {"a.example.com -> refused", "api.example.com -> 10.0.0.5:8443"},
        {"Service shop/web NoReadyEndpoints"}},
+      {"WithoutAnySliceTheNameIsStillHeld",
+       {.services = {service("web", {{"snigate.io/hostnames", "a.example.com"}})}},
+       {"a.example.com -> refused"},
+       {"Service shop/web NoReadyEndpoints"}},
+      {"ServingTerminatingEndpointsServeWhileNoneIsReady",
+       {.services = {service("web", {{"snigate.io/hostnames", "a.example.com"}})},
+        .endpoint_slices = {endpoint_slice("web", https_slice_port(),
+                                           json::array({endpoint("10.0.0.1", false), terminating_endpoint("10.0.0.2", true),
+                                                        terminating_endpoint("10.0.0.3", false)}))}},
+       {"a.example.com -> 10.0.0.2:8443"},
+       {}},
+      {"ReadyEndpointsWinOverTerminatingOnes",
+       {.services = {service("web", {{"snigate.io/hostnames", "a.example.com"}})},
+        .endpoint_slices = {endpoint_slice("web", https_slice_port(),
+                                           json::array({endpoint("10.0.0.1"), terminating_endpoint("10.0.0.2", true)}))}},
+       {"a.example.com -> 10.0.0.1:8443"},
+       {}},
+      {"OwnershipDoesNotDependOnReadiness",
+       {.services = {service("old", {{"snigate.io/hostnames", "a.example.com"}}, json::array({{{"name", "https"}, {"port", 443}}}),
+                             "2025-01-01T00:00:00Z"),
+                     in_namespace(service("young", {{"snigate.io/hostnames", "a.example.com"}},
+                                          json::array({{{"name", "https"}, {"port", 443}}}), "2025-06-01T00:00:00Z"),
+                                  "other")},
+        .endpoint_slices = {endpoint_slice("old", https_slice_port(), json::array({endpoint("10.0.0.1", false)})),
+                            in_namespace(endpoint_slice("young", https_slice_port(), json::array({endpoint("10.6.6.6")})), "other")}},
+       {"a.example.com -> refused"},
+       {"Service other/young HostnameConflict", "Service shop/old NoReadyEndpoints"}},
+      {"ExternalNameServiceIsReportedAndItsClientsRefused",
+       {.services = {with(with(service("web", {{"snigate.io/hostnames", "a.example.com"}}), "/spec/type", "ExternalName"),
+                          "/spec/externalName", "db.example.net")}},
+       {"a.example.com -> refused"},
+       {"Service shop/web ExternalNameService"}},
+      {"HeadlessServiceHasNoClusterIpToRouteTo",
+       {.services = {with(service("web", {{"snigate.io/hostnames", "a.example.com"}, {"snigate.io/upstream", "service"}}),
+                          "/spec/clusterIP", "None")}},
+       {"a.example.com -> refused"},
+       {"Service shop/web NoClusterIP"}},
+      {"PortIsPickedByNumberAndTcpOnly",
+       {.services = {service("web", {{"snigate.io/hostnames", "a.example.com"}, {"snigate.io/port", "443"}},
+                             json::array({{{"name", "quic"}, {"port", 443}, {"protocol", "UDP"}},
+                                          {{"name", "tls"}, {"port", 443}, {"protocol", "TCP"}}}))},
+        .endpoint_slices = {endpoint_slice("web",
+                                           json::array({{{"name", "quic"}, {"port", 7443}, {"protocol", "UDP"}},
+                                                        {{"name", "tls"}, {"port", 8443}, {"protocol", "TCP"}}}),
+                                           json::array({endpoint("10.0.0.1")}))}},
+       {"a.example.com -> 10.0.0.1:8443"},
+       {}},
       {"DefaultPortIsTheOneNamedHttps",
        {.services = {service("web", {{"snigate.io/hostnames", "a.example.com"}},
                              json::array({{{"name", "http"}, {"port", 80}}, {{"name", "https"}, {"port", 8443}}}))},
@@ -86,12 +131,12 @@ std::vector<Row> rows() {
       {"UnknownPortIsReported",
        {.services = {service("web", {{"snigate.io/hostnames", "a.example.com"}, {"snigate.io/port", "nope"}})},
         .endpoint_slices = {endpoint_slice("web", https_slice_port(), ready_pair)}},
-       {},
+       {"a.example.com -> refused"},
        {"Service shop/web UnknownPort"}},
       {"AmbiguousDefaultPortIsReported",
        {.services = {service("web", {{"snigate.io/hostnames", "a.example.com"}},
                              json::array({{{"name", "a"}, {"port", 1}}, {{"name", "b"}, {"port", 2}}}))}},
-       {},
+       {"a.example.com -> refused"},
        {"Service shop/web UnknownPort"}},
       {"UpstreamServiceRoutesToTheClusterIp",
        {.services = {service("web", {{"snigate.io/hostnames", "a.example.com"}, {"snigate.io/upstream", "service"}})}},
@@ -105,7 +150,7 @@ std::vector<Row> rows() {
       {"InvalidAnnotationValuesAreReported",
        {.services = {service("one", {{"snigate.io/hostnames", "one.example.com"}, {"snigate.io/proxy-protocol", "v3"}}),
                      service("two", {{"snigate.io/hostnames", "two.example.com"}, {"snigate.io/upstream", "dns"}})}},
-       {},
+       {"one.example.com -> refused", "two.example.com -> refused"},
        {"Service shop/one InvalidAnnotation", "Service shop/two InvalidAnnotation"}},
       {"InvalidHostnameIsReportedAndTheValidOnesStillRoute",
        {.services = {service("web", {{"snigate.io/hostnames", "-bad-.example, ok.example.com, *.*.example.com"}})},
@@ -135,7 +180,7 @@ class ServiceAnnotations : public ::testing::TestWithParam<Row> {};
 
 TEST_P(ServiceAnnotations, ObjectsInRoutesOut) {
   const Row& row = GetParam();
-  const Translation translation = translate(row.state, kSelection);
+  const Translation translation = translate_objects(row.state);
   EXPECT_EQ(rendered_routes(translation.snapshot), row.routes);
   EXPECT_EQ(rendered_problems(translation.problems), row.problems);
   // Whatever goes out must be a snapshot the dataplane accepts.
@@ -148,10 +193,10 @@ INSTANTIATE_TEST_SUITE_P(Table, ServiceAnnotations, ::testing::ValuesIn(rows()),
 TEST(ServiceAnnotationsTranslation, IsDeterministicWhateverTheInputOrder) {
   std::vector<Row> table = rows();
   for (Row& row : table) {
-    const Translation forward = translate(row.state, kSelection);
+    const Translation forward = translate_objects(row.state);
     std::reverse(row.state.services.begin(), row.state.services.end());
     std::reverse(row.state.endpoint_slices.begin(), row.state.endpoint_slices.end());
-    const Translation reversed = translate(row.state, kSelection);
+    const Translation reversed = translate_objects(row.state);
     EXPECT_EQ(forward.snapshot, reversed.snapshot) << row.name;
     EXPECT_EQ(forward.problems, reversed.problems) << row.name;
   }

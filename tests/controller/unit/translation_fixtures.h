@@ -1,18 +1,44 @@
-// Builders for the Kubernetes objects the translation tables feed in, and a one-line rendering
-// of what comes out, so that each table row reads as "these objects give these routes".
+// Builders for the Kubernetes objects the translation tables feed in (JSON as the API server
+// sends it, decoded by the controller's own decoders), and a one-line rendering of what comes
+// out, so that each table row reads as "these objects give these routes".
 #pragma once
 
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "model/decode.h"
 #include "translate/translate.h"
 
 namespace snigate::controller::translate::fixtures {
 
 using nlohmann::json;
+using Object = json;
 
-inline Object object(json value) { return std::make_shared<const json>(std::move(value)); }
+inline Object object(json value) { return value; }
+
+// The objects of one table row, in any order.
+struct Objects {
+  std::vector<Object> services{};
+  std::vector<Object> endpoint_slices{};
+  std::vector<Object> ingresses{};
+  std::vector<Object> ingress_classes{};
+};
+
+inline model::ClusterState cluster_state(const Objects& objects) {
+  model::ClusterState state;
+  for (const auto& service : objects.services) state.upsert(model::decode_service(service));
+  for (const auto& slice : objects.endpoint_slices) state.upsert(model::decode_endpoint_slice(slice));
+  for (const auto& ingress : objects.ingresses) state.upsert(model::decode_ingress(ingress));
+  for (const auto& ingress_class : objects.ingress_classes) state.upsert(model::decode_ingress_class(ingress_class));
+  return state;
+}
+
+inline const IngressClassSelection kSelection{"snigate.io/ingress-controller", "snigate"};
+
+inline Translation translate_objects(const Objects& objects, TranslationSettings settings = {.ingress_classes = kSelection}) {
+  return translate(cluster_state(objects), settings);
+}
 
 inline json metadata(const std::string& name, const std::string& created, json annotations = json::object()) {
   return {{"name", name}, {"namespace", "shop"}, {"uid", "uid-" + name}, {"creationTimestamp", created},
@@ -33,11 +59,26 @@ inline json endpoint(const std::string& address, std::optional<bool> ready = std
   return result;
 }
 
+// An endpoint of a pod that is shutting down (KEP-1669): not ready, terminating, maybe serving.
+inline json terminating_endpoint(const std::string& address, bool serving) {
+  return {{"addresses", json::array({address})}, {"conditions", {{"ready", false}, {"serving", serving}, {"terminating", true}}}};
+}
+
 inline Object endpoint_slice(const std::string& service_name, json ports, json endpoints, const std::string& suffix = "a",
                              const std::string& address_type = "IPv4") {
   json meta = metadata(service_name + "-" + suffix, "2025-01-01T00:00:00Z");
   meta["labels"] = {{"kubernetes.io/service-name", service_name}};
   return object({{"metadata", meta}, {"addressType", address_type}, {"ports", std::move(ports)}, {"endpoints", std::move(endpoints)}});
+}
+
+// `object` with the field at JSON pointer `pointer` set to `value`.
+inline json with(json object, const std::string& pointer, json value) {
+  object[json::json_pointer(pointer)] = std::move(value);
+  return object;
+}
+
+inline json in_namespace(json object, const std::string& namespace_name) {
+  return with(std::move(object), "/metadata/namespace", namespace_name);
 }
 
 inline json https_slice_port(int port = 8443) { return json::array({{{"name", "https"}, {"port", port}, {"protocol", "TCP"}}}); }
@@ -51,7 +92,7 @@ inline std::vector<std::string> rendered_routes(const snapshot::Snapshot& snapsh
     return text;
   };
   for (const auto& route : snapshot.routes) {
-    std::string line = route.hostname + " ->" + backends(route.backends);
+    std::string line = route.hostname + " ->" + (route.backends.empty() ? " refused" : backends(route.backends));
     if (route.proxy_protocol != snapshot::ProxyProtocol::none) line += " proxy " + std::string(snapshot::to_string(route.proxy_protocol));
     lines.push_back(line);
   }
@@ -79,6 +120,8 @@ inline Object ingress_class(const std::string& name, const std::string& controll
 inline json service_backend(const std::string& service, json port = {{"number", 443}}) {
   return {{"service", {{"name", service}, {"port", std::move(port)}}}};
 }
+
+inline json resource_backend() { return {{"resource", {{"apiGroup", "k8s.example.com"}, {"kind", "Bucket"}, {"name", "static"}}}}; }
 
 // A rule for `host` whose paths go to the given backends in order.
 inline json rule(const std::string& host, std::vector<json> backends) {

@@ -1,0 +1,116 @@
+#include "model/cluster_state.h"
+
+namespace snigate::controller::model {
+namespace {
+
+std::string undecodable_key(std::string_view kind, const std::string& namespace_name, const std::string& name) {
+  return std::string(kind) + " " + ClusterState::key(namespace_name, name);
+}
+
+template <typename Object>
+void replace_map(std::map<std::string, Object, std::less<>>& target, std::vector<Object> objects, bool namespaced) {
+  target.clear();
+  for (auto& object : objects) {
+    std::string key = namespaced ? ClusterState::key(object.meta.namespace_name, object.meta.name) : object.meta.name;
+    target.insert_or_assign(std::move(key), std::move(object));
+  }
+}
+
+// Inserts or replaces; false when an equal object was there already.
+template <typename Object>
+bool upsert_into(std::map<std::string, Object, std::less<>>& target, std::string key, Object object) {
+  const auto found = target.find(key);
+  if (found != target.end() && found->second == object) return false;
+  target.insert_or_assign(std::move(key), std::move(object));
+  return true;
+}
+
+}  // namespace
+
+const Service* ClusterState::find_service(std::string_view namespace_name, std::string_view name) const {
+  std::string wanted;
+  wanted.reserve(namespace_name.size() + name.size() + 1);
+  wanted.append(namespace_name).append("/").append(name);
+  const auto found = services.find(wanted);
+  return found == services.end() ? nullptr : &found->second;
+}
+
+const ClusterState::SlicesByName* ClusterState::endpoint_slices_of(std::string_view namespace_name,
+                                                                   std::string_view service) const {
+  std::string wanted;
+  wanted.reserve(namespace_name.size() + service.size() + 1);
+  wanted.append(namespace_name).append("/").append(service);
+  const auto found = slices_by_service_.find(wanted);
+  return found == slices_by_service_.end() ? nullptr : &found->second;
+}
+
+bool ClusterState::upsert(Service service) {
+  std::string name = key(service.meta.namespace_name, service.meta.name);
+  return upsert_into(services, std::move(name), std::move(service));
+}
+
+bool ClusterState::upsert(EndpointSlice slice) {
+  const std::string slice_key = key(slice.meta.namespace_name, slice.meta.name);
+  const std::string owner = key(slice.meta.namespace_name, slice.service_name);
+  if (const auto previous = slice_owners_.find(slice_key); previous != slice_owners_.end() && previous->second != owner) {
+    remove_endpoint_slice(slice_key);
+  }
+  slice_owners_.insert_or_assign(slice_key, owner);
+  std::string name = slice.meta.name;
+  return upsert_into(slices_by_service_[owner], std::move(name), std::move(slice));
+}
+
+bool ClusterState::upsert(Ingress ingress) {
+  std::string name = key(ingress.meta.namespace_name, ingress.meta.name);
+  return upsert_into(ingresses, std::move(name), std::move(ingress));
+}
+
+bool ClusterState::upsert(IngressClass ingress_class) {
+  std::string name = ingress_class.meta.name;
+  return upsert_into(ingress_classes, std::move(name), std::move(ingress_class));
+}
+
+bool ClusterState::remove_endpoint_slice(const std::string& slice_key) {
+  const auto owner = slice_owners_.find(slice_key);
+  if (owner == slice_owners_.end()) return false;
+  if (const auto slices = slices_by_service_.find(owner->second); slices != slices_by_service_.end()) {
+    slices->second.erase(slice_key.substr(slice_key.find('/') + 1));
+    if (slices->second.empty()) slices_by_service_.erase(slices);
+  }
+  slice_owners_.erase(owner);
+  return true;
+}
+
+bool ClusterState::remove(std::string_view kind, const std::string& namespace_name, const std::string& name) {
+  bool removed = false;
+  if (kind == "Service") removed = services.erase(key(namespace_name, name)) > 0;
+  if (kind == "EndpointSlice") removed = remove_endpoint_slice(key(namespace_name, name));
+  if (kind == "Ingress") removed = ingresses.erase(key(namespace_name, name)) > 0;
+  if (kind == "IngressClass") removed = ingress_classes.erase(name) > 0;
+  return clear_undecodable(kind, namespace_name, name) || removed;
+}
+
+void ClusterState::replace(std::vector<Service> objects) { replace_map(services, std::move(objects), true); }
+void ClusterState::replace(std::vector<Ingress> objects) { replace_map(ingresses, std::move(objects), true); }
+void ClusterState::replace(std::vector<IngressClass> objects) { replace_map(ingress_classes, std::move(objects), false); }
+
+void ClusterState::replace(std::vector<EndpointSlice> slices) {
+  slices_by_service_.clear();
+  slice_owners_.clear();
+  for (auto& slice : slices) upsert(std::move(slice));
+}
+
+void ClusterState::mark_undecodable(UndecodableObject object) {
+  std::string name = undecodable_key(object.kind, object.meta.namespace_name, object.meta.name);
+  undecodable.insert_or_assign(std::move(name), std::move(object));
+}
+
+bool ClusterState::clear_undecodable(std::string_view kind, const std::string& namespace_name, const std::string& name) {
+  return undecodable.erase(undecodable_key(kind, namespace_name, name)) > 0;
+}
+
+void ClusterState::clear_undecodable(std::string_view kind) {
+  std::erase_if(undecodable, [&](const auto& entry) { return entry.second.kind == kind; });
+}
+
+}  // namespace snigate::controller::model
