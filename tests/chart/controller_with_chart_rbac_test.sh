@@ -144,3 +144,32 @@ holds_lease() { [[ "$(lease_holder)" == "${POD_NAME}"* ]]; }
 wait_until 20 holds_lease ||
   fail "the controller holds no Lease ${release} in ${release_namespace}: '$(lease_holder)'"
 echo "ok the controller leads through the Lease ${release_namespace}/${release}"
+
+# Ingress status comes from the chart's own Service, which lives in the release's namespace: with
+# controller.watchNamespace set, that is outside what the controller watches, so it is read directly.
+publish_service=""
+for ((i = 0; i < ${#chart_args[@]}; i++)); do
+  [[ "${chart_args[i]}" != --publish-service ]] || publish_service="${chart_args[i + 1]}"
+done
+[[ -n "${publish_service}" ]] || fail "the chart gives the controller no --publish-service"
+kubectl patch service "${publish_service#*/}" --namespace "${publish_service%/*}" --subresource=status --type=merge \
+  -p '{"status":{"loadBalancer":{"ingress":[{"ip":"192.0.2.50"}]}}}' >/dev/null
+kubectl apply --namespace "${apps_namespace}" -f - >/dev/null <<YAML
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: shop
+spec:
+  ingressClassName: ${release}
+  rules:
+  - host: shop.${release}.test
+    http:
+      paths:
+      - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 443}}}}
+YAML
+published_ip() {
+  [[ "$(kubectl get ingress shop --namespace "${apps_namespace}" -o jsonpath='{.status.loadBalancer.ingress[0].ip}')" == 192.0.2.50 ]]
+}
+wait_until 30 published_ip ||
+  fail "Ingress status was never written from ${publish_service}; controller log: $(grep -i status "${work}/controller.log" | tail -3)"
+echo "ok Ingress status carries the address of ${publish_service}"
