@@ -86,6 +86,25 @@ TEST(Snapshot, EncodingIsCanonical) {
   EXPECT_EQ(encode(decode(encode(snapshot))), encode(snapshot));
 }
 
+// The encoder writes text itself: it must be exactly the JSON a generic serializer writes, for
+// any string a caller hands it (the dataplane refuses what it cannot use, not the encoder).
+TEST(Snapshot, EncodingIsTheJsonOfEveryField) {
+  Snapshot snapshot;
+  snapshot.generation = 18446744073709551615u;
+  snapshot.routes.push_back({"*.example.org", Wildcard::suffix, {{"fd00::7", 443, 1000000}, {"10.0.0.8", 1, 2}}, ProxyProtocol::v2});
+  snapshot.routes.push_back({"odd\"name\\\n\x01é", Wildcard::single_label, {}, ProxyProtocol::none});
+  snapshot.default_backend = DefaultBackend{{{"10.0.0.9", 443, 1}}, ProxyProtocol::v1};
+  const json expected = {
+      {"version", 1},
+      {"generation", 18446744073709551615u},
+      {"routes", json::array({{{"hostname", "*.example.org"}, {"wildcard", "suffix"}, {"proxy_protocol", "v2"},
+                               {"backends", json::array({{{"address", "fd00::7"}, {"port", 443}, {"weight", 1000000}},
+                                                         {{"address", "10.0.0.8"}, {"port", 1}, {"weight", 2}}})}},
+                              {{"hostname", "odd\"name\\\n\x01é"}, {"proxy_protocol", "none"}, {"backends", json::array()}}})},
+      {"default_backend", {{"backends", json::array({{{"address", "10.0.0.9"}, {"port", 443}, {"weight", 1}}})}, {"proxy_protocol", "v1"}}}};
+  EXPECT_EQ(encode(snapshot), expected.dump());
+}
+
 TEST(Snapshot, HostnamesAreLowerCasedAndLoseOneTrailingDot) {
   auto document = valid_document();
   document["routes"][0]["hostname"] = "WWW.Example.COM.";
