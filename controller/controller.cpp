@@ -105,8 +105,9 @@ int run_controller(const Options& options) {
   } else {
     metrics.leader = 1;
   }
+  const auto is_leader = [&] { return !elector || elector->is_leader(); };
   events::EventRecorder events(api, metrics, options.identity);
-  kube::IngressStatusWriter status_writer(api, metrics);
+  kube::IngressStatusWriter status_writer(api, metrics, is_leader);
   const translate::PublishSettings publish{options.publish_service, options.publish_status_addresses};
 
   telemetry::AdminServer admin(options.admin_listen, metrics, [&] { return all_synced(store) && pusher.acknowledged_once(); });
@@ -137,7 +138,7 @@ int run_controller(const Options& options) {
       }
       events.observe(problems, Clock::now());
       // Checked every second too, so that a replica that just became leader catches up.
-      if (publish.enabled() && (!elector || elector->is_leader())) {
+      if (publish.enabled() && is_leader()) {
         if (const auto load_balancer = translate::published_load_balancer(state, publish)) {
           status_writer.write(translate::ingress_status_updates(state, our_ingresses, *load_balancer));
         }

@@ -8,6 +8,10 @@ void IngressStatusWriter::write(const std::vector<nlohmann::json>& updated_ingre
   for (const auto& ingress : updated_ingresses) {
     const std::string namespace_name = ingress["metadata"].value("namespace", "");
     const std::string name = ingress["metadata"].value("name", "");
+    if (!is_leader_()) {
+      log::write(log::Level::info, "no longer the leader: Ingress status left to the new one", {{"ingress", namespace_name + "/" + name}});
+      return;
+    }
     const std::string path = "/apis/networking.k8s.io/v1/namespaces/" + namespace_name + "/ingresses/" + name + "/status";
     try {
       const ApiResponse response = api_.send(web::http::methods::PUT, path, ingress);
