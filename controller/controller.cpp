@@ -110,7 +110,7 @@ int run_controller(const Options& options) {
   kube::IngressStatusWriter status_writer(api, metrics, is_leader);
   const translate::PublishSettings publish{options.publish_service, options.publish_status_addresses};
 
-  telemetry::AdminServer admin(options.admin_listen, metrics, [&] { return all_synced(store) && pusher.acknowledged_once(); });
+  telemetry::AdminServer admin(options.admin_listen, metrics, [&] { return all_synced(store) && pusher.in_sync(); });
 
   std::thread pushing([&] { pusher.run(); });
   std::thread electing;
