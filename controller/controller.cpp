@@ -9,6 +9,7 @@
 #include "kube/leader_elector.h"
 #include "kube/reflector.h"
 #include "push/snapshot_pusher.h"
+#include "report/report_writer.h"
 #include "telemetry/admin_server.h"
 #include "translate/status.h"
 #include "translate/translate.h"
@@ -106,13 +107,15 @@ int run_controller(const Options& options) {
     metrics.leader = 1;
   }
   const auto is_leader = [&] { return !elector || elector->is_leader(); };
-  events::EventRecorder events(api, metrics, options.identity);
+  events::EventRecorder events(api, metrics, options.identity, is_leader);
   kube::IngressStatusWriter status_writer(api, metrics, is_leader);
+  report::ReportWriter reporter(events, status_writer, stop);
   const translate::PublishSettings publish{options.publish_service, options.publish_status_addresses};
 
   telemetry::AdminServer admin(options.admin_listen, metrics, [&] { return all_synced(store) && pusher.in_sync(); });
 
   std::thread pushing([&] { pusher.run(); });
+  std::thread reporting([&] { reporter.run(); });
   std::thread electing;
   if (elector) electing = std::thread([&] { elector->run(); });
   Reflectors reflectors(api, store, metrics, stop, reflector_settings(options));
@@ -136,13 +139,14 @@ int run_controller(const Options& options) {
         problems = std::move(translation.problems);
         our_ingresses = std::move(translation.our_ingresses);
       }
-      events.observe(problems, Clock::now());
-      // Checked every second too, so that a replica that just became leader catches up.
+      // Handed over every second too, so that a replica that just became leader catches up.
+      std::vector<nlohmann::json> status_updates;
       if (publish.enabled() && is_leader()) {
         if (const auto load_balancer = translate::published_load_balancer(state, publish)) {
-          status_writer.write(translate::ingress_status_updates(state, our_ingresses, *load_balancer));
+          status_updates = translate::ingress_status_updates(state, our_ingresses, *load_balancer);
         }
       }
+      reporter.hand_over({problems, std::move(status_updates)});
     }
   });
 
@@ -157,6 +161,7 @@ int run_controller(const Options& options) {
   store.wake_all();
   translating.join();
   pushing.join();
+  reporting.join();
   if (electing.joinable()) electing.join();
   return 0;
 }

@@ -133,7 +133,8 @@ TEST_F(LeaderElectionTest, ALeaderStepsDownAtItsRenewDeadlineWhileItsRenewHangs)
 }
 
 // A leader frozen (SIGSTOP) past its Lease loses it to another replica; resumed, it must not write
-// the status it still wants: here each replica publishes its own address, so a write would show.
+// the status it still wants (here each replica publishes its own address, so a write would show),
+// nor Events for a problem that appeared while it was frozen: it only logs that.
 TEST_F(LeaderElectionTest, AResumedFrozenLeaderWritesNothingAfterAnotherTookTheLease) {
   apply_shop();
   Controller& first = start_candidate("first", "192.0.2.77");
@@ -143,6 +144,8 @@ TEST_F(LeaderElectionTest, AResumedFrozenLeaderWritesNothingAfterAnotherTookTheL
   ASSERT_TRUE(wait_until([&] { return http_status(second, "/readyz") == 200; }, 10s));
   const double first_writes = metric(first, "snigate_controller_ingress_status_updates_total");
   ASSERT_EQ(first_writes, 1);
+  const double first_events = metric(first, "snigate_controller_events_recorded_total");
+  EXPECT_EQ(metric(second, "snigate_controller_events_recorded_total"), 0) << "a follower wrote Events";
 
   first.process->signal(SIGSTOP);
   const auto frozen_at = Clock::now();
@@ -150,6 +153,10 @@ TEST_F(LeaderElectionTest, AResumedFrozenLeaderWritesNothingAfterAnotherTookTheL
   std::cout << "[ measured ] frozen leader replaced after "
             << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - frozen_at).count() << " ms\n";
   EXPECT_TRUE(wait_until([&] { return published_ip() == "192.0.2.88"; }, 5s)) << "the new leader writes its address";
+  apply_routed_service("bad", "bad.example.com", {"192.0.2.5"});
+  kubectl("annotate service bad -n " + test_namespace() + " snigate.io/port=9999");
+  EXPECT_TRUE(wait_until([&] { return metric(second, "snigate_controller_events_recorded_total") >= 1; }, 5s))
+      << "the new leader records the problem";
 
   first.process->signal(SIGCONT);
   // The resumed replica sees the status it disagrees with at once (its watch has it buffered);
@@ -157,6 +164,8 @@ TEST_F(LeaderElectionTest, AResumedFrozenLeaderWritesNothingAfterAnotherTookTheL
   std::this_thread::sleep_for(5s);
   EXPECT_EQ(published_ip(), "192.0.2.88") << "the old leader overwrote the new leader's status";
   EXPECT_EQ(metric(first, "snigate_controller_ingress_status_updates_total"), first_writes);
+  EXPECT_EQ(metric(first, "snigate_controller_events_recorded_total"), first_events) << "the old leader wrote Events";
+  EXPECT_NE(first.process->log().find("\"UnknownPort\""), std::string::npos) << "the old leader does not log the problem";
   EXPECT_EQ(metric(first, "snigate_controller_leader"), 0);
   EXPECT_EQ(holder(), "second");
 }
