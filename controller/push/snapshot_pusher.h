@@ -62,7 +62,7 @@ class SnapshotPusher {
   telemetry::ControllerMetrics& metrics_;
   StopSignal& stop_;
 
-  mutable std::mutex mutex_;
+  std::mutex mutex_;
   std::condition_variable offered_;
   std::optional<snapshot::Snapshot> offer_;
   Clock::time_point first_offer_at_{};
