@@ -10,6 +10,7 @@
 #include "kube/publish_service_reader.h"
 #include "kube/reflector.h"
 #include "push/snapshot_pusher.h"
+#include "report/report_writer.h"
 #include "telemetry/admin_server.h"
 #include "translate/status.h"
 #include "translate/translate.h"
@@ -110,21 +111,28 @@ int run_controller(const Options& options) {
   } else {
     metrics.leader = 1;
   }
-  events::EventRecorder events(api, metrics, options.identity);
-  kube::IngressStatusWriter status_writer(api, metrics);
+  const auto is_leader = [&] { return !elector || elector->is_leader(); };
+  events::EventRecorder events(api, metrics, options.identity, is_leader);
+  kube::IngressStatusWriter status_writer(api, metrics, is_leader);
   const translate::PublishSettings publish{options.publish_service, options.publish_status_addresses};
+  std::optional<kube::PublishServiceReader> publish_service;
+  if (publish.service) publish_service.emplace(api, *publish.service);
+  // Runs on the report thread: reading the publish Service is an API call.
+  const auto published_load_balancer = [&]() -> std::optional<translate::LoadBalancerStatus> {
+    if (!publish.enabled() || !is_leader()) return std::nullopt;
+    static const std::optional<model::Service> no_service;
+    return translate::published_load_balancer(publish, publish_service ? publish_service->current() : no_service);
+  };
+  report::ReportWriter reporter(events, status_writer, published_load_balancer, stop);
 
-  telemetry::AdminServer admin(options.admin_listen, metrics, [&] { return all_synced(store) && pusher.acknowledged_once(); });
+  telemetry::AdminServer admin(options.admin_listen, metrics, [&] { return all_synced(store) && pusher.in_sync(); });
 
   std::thread pushing([&] { pusher.run(); });
+  std::thread reporting([&] { reporter.run(); });
   std::thread electing;
   if (elector) electing = std::thread([&] { elector->run(); });
   Reflectors reflectors(api, store, metrics, stop, reflector_settings(options));
   reflectors.start();
-
-  std::optional<kube::PublishServiceReader> publish_service;
-  if (publish.service) publish_service.emplace(api, *publish.service);
-  static const std::optional<model::Service> no_service;
 
   std::thread translating([&] {
     const translate::TranslationSettings settings = translation_settings(options);
@@ -148,14 +156,8 @@ int run_controller(const Options& options) {
           problems = std::move(translation.problems);
           our_ingresses = std::move(translation.our_ingresses);
         }
-        events.observe(problems, Clock::now());
-        // Checked every second too, so that a replica that just became leader catches up.
-        if (publish.enabled() && (!elector || elector->is_leader())) {
-          const auto& service = publish_service ? publish_service->current() : no_service;
-          if (const auto load_balancer = translate::published_load_balancer(publish, service)) {
-            status_writer.write(translate::ingress_status_updates(our_ingresses, *load_balancer));
-          }
-        }
+        // Handed over every second too, so that a replica that just became leader catches up.
+        reporter.hand_over({problems, our_ingresses});
       } catch (const std::exception& error) {
         metrics.translation_failures++;
         log::write(log::Level::error, "translation pass failed; the last good snapshot keeps serving", {{"error", error.what()}});
@@ -174,6 +176,7 @@ int run_controller(const Options& options) {
   store.wake_all();
   translating.join();
   pushing.join();
+  reporting.join();
   if (electing.joinable()) electing.join();
   return 0;
 }

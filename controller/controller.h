@@ -1,6 +1,7 @@
 // snigate-controller's parts wired together: four reflectors fill the object store; on every
-// change the translation loop computes a snapshot, hands it to the pusher, records Events for new
-// problems and, on the leader, writes Ingress status.
+// change the translation loop computes a snapshot and hands it to the pusher, and hands its
+// problems and (on the leader) Ingress status to the report writer, which writes them on its own
+// thread.
 #pragma once
 
 #include <memory>

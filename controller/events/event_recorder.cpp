@@ -20,36 +20,47 @@ std::string event_name(const translate::Problem& problem) {
 
 }  // namespace
 
-EventRecorder::EventRecorder(kube::ApiClient& api, telemetry::ControllerMetrics& metrics, std::string instance)
-    : api_(api), metrics_(metrics), instance_(std::move(instance)) {}
+EventRecorder::EventRecorder(kube::ApiClient& api, telemetry::ControllerMetrics& metrics, std::string instance,
+                             std::function<bool()> is_leader)
+    : api_(api), metrics_(metrics), instance_(std::move(instance)), is_leader_(std::move(is_leader)) {}
 
 void EventRecorder::observe(const std::vector<translate::Problem>& problems, Clock::time_point now) {
+  std::erase_if(counts_, [&](const auto& entry) { return now - entry.second.written_at > kEventTtl; });
   std::map<translate::Problem, Clock::time_point> first_seen;
+  std::set<translate::Problem> logged;
   std::set<translate::Problem> recorded;
   for (const auto& problem : problems) {
     const auto seen = first_seen_.find(problem);
     const Clock::time_point since = seen == first_seen_.end() ? now : seen->second;
     first_seen.emplace(problem, since);
+    if (now - since < kGracePeriod) continue;
+    if (!logged_.contains(problem)) {
+      log::write(log::Level::warn, problem.message,
+                 {{"object", problem.object.kind + " " + problem.object.qualified_name()}, {"reason", problem.reason}});
+    }
+    logged.insert(problem);
+    // Leadership is asked for each Event: it can end in the middle of a list.
     if (recorded_.contains(problem)) {
       recorded.insert(problem);
-    } else if (now - since >= kGracePeriod) {
-      record(problem);
+    } else if (is_leader_()) {
+      record(problem, now);
       recorded.insert(problem);
     }
   }
   first_seen_ = std::move(first_seen);
+  logged_ = std::move(logged);
   recorded_ = std::move(recorded);
-  metrics_.problems = recorded_.size();
+  metrics_.problems = logged_.size();
 }
 
-void EventRecorder::record(const translate::Problem& problem) {
-  log::write(log::Level::warn, problem.message,
-             {{"object", problem.object.kind + " " + problem.object.qualified_name()}, {"reason", problem.reason}});
+void EventRecorder::record(const translate::Problem& problem, Clock::time_point now) {
   const std::string namespace_name = problem.object.namespace_name.empty() ? "default" : problem.object.namespace_name;
   const std::string name = event_name(problem);
-  const std::string now = kube::to_time(std::chrono::system_clock::now());
-  int& count = counts_[name];
+  const std::string timestamp = kube::to_time(std::chrono::system_clock::now());
+  Count& entry = counts_[name];
+  int& count = entry.count;
   ++count;
+  entry.written_at = now;
   const std::string collection = "/api/v1/namespaces/" + namespace_name + "/events";
   try {
     kube::ApiResponse response;
@@ -67,16 +78,16 @@ void EventRecorder::record(const translate::Problem& problem) {
           {"source", {{"component", kComponent}}},
           {"reportingComponent", "snigate.io/" + std::string(kComponent)},
           {"reportingInstance", instance_},
-          {"firstTimestamp", now},
-          {"lastTimestamp", now},
+          {"firstTimestamp", timestamp},
+          {"lastTimestamp", timestamp},
           {"count", 1}};
       response = api_.send(web::http::methods::POST, collection, event);
     }
-    // Already there (seen before, or written by an earlier run of the controller): count it.
+    // Already there (seen before, or written by an earlier run or another leader): count it.
     if (count > 1 || response.status == 409) {
       count = std::max(count, 2);
       response = api_.send(web::http::methods::PATCH, collection + "/" + name,
-                           {{"count", count}, {"lastTimestamp", now}}, "application/merge-patch+json");
+                           {{"count", count}, {"lastTimestamp", timestamp}}, "application/merge-patch+json");
     }
     if (!response.ok()) {
       log::write(log::Level::warn, "could not record an Event", {{"event", name}, {"error", response.describe()}});

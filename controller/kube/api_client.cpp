@@ -4,7 +4,9 @@
 #include <openssl/x509.h>
 
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <cpprest/containerstream.h>
+#include <pplx/threadpool.h>
 
 namespace snigate::controller::kube {
 namespace {
@@ -96,23 +98,41 @@ ApiResponse ApiClient::finish(web::http::http_response response) {
   return result;
 }
 
-ApiResponse ApiClient::get(const std::string& path) {
+// cpprestsdk's timeout belongs to the client and restarts with every byte received, so a deadline
+// is a timer on cpprestsdk's own thread pool that cancels the request, body included.
+ApiResponse ApiClient::perform(const web::http::http_request& request, Deadline deadline, const std::string& what) {
+  pplx::cancellation_token_source cancel;
+  std::optional<boost::asio::steady_timer> timer;
+  if (deadline) {
+    timer.emplace(crossplat::threadpool::shared_instance().service(), *deadline);
+    timer->async_wait([cancel](const boost::system::error_code& error) mutable {
+      if (!error) cancel.cancel();
+    });
+  }
+  web::http::http_response response;
   try {
-    return finish(requests_.request(prepare(web::http::methods::GET, path)).get());
-  } catch (const web::http::http_exception& error) {
-    throw ApiUnreachable("GET " + server_ + path + " failed: " + error.what());
+    response = requests_.request(request, cancel.get_token()).get();
+  } catch (const std::exception& error) {
+    if (cancel.get_token().is_canceled()) throw ApiUnreachable(what + " had no answer before its deadline");
+    throw ApiUnreachable(what + " failed: " + error.what());
+  }
+  try {
+    return finish(std::move(response));
+  } catch (const ApiUnreachable&) {
+    if (cancel.get_token().is_canceled()) throw ApiUnreachable(what + " had no complete answer before its deadline");
+    throw;
   }
 }
 
+ApiResponse ApiClient::get(const std::string& path, Deadline deadline) {
+  return perform(prepare(web::http::methods::GET, path), deadline, "GET " + server_ + path);
+}
+
 ApiResponse ApiClient::send(const web::http::method& method, const std::string& path, const nlohmann::json& body,
-                            const std::string& content_type) {
+                            const std::string& content_type, Deadline deadline) {
   web::http::http_request request = prepare(method, path);
   request.set_body(body.dump(), content_type);
-  try {
-    return finish(requests_.request(request).get());
-  } catch (const web::http::http_exception& error) {
-    throw ApiUnreachable(method + " " + server_ + path + " failed: " + error.what());
-  }
+  return perform(request, deadline, method + " " + server_ + path);
 }
 
 std::unique_ptr<WatchStream> ApiClient::watch(const std::string& path, ApiResponse& refused) {

@@ -51,6 +51,9 @@ class WatchStream {
   pplx::cancellation_token_source cancel_;
 };
 
+// When a request is abandoned; nullopt leaves it to the client's kRequestTimeout.
+using Deadline = std::optional<std::chrono::steady_clock::time_point>;
+
 class ApiClient {
  public:
   static constexpr std::chrono::seconds kRequestTimeout{30};
@@ -58,9 +61,10 @@ class ApiClient {
   // `longest_watch` is the largest timeoutSeconds any watch will ask for.
   ApiClient(const ClusterConfig& config, std::chrono::seconds longest_watch);
 
-  ApiResponse get(const std::string& path);
+  // Both throw ApiUnreachable, also when `deadline` passes before the whole answer arrived.
+  ApiResponse get(const std::string& path, Deadline deadline = std::nullopt);
   ApiResponse send(const web::http::method& method, const std::string& path, const nlohmann::json& body,
-                   const std::string& content_type = "application/json");
+                   const std::string& content_type = "application/json", Deadline deadline = std::nullopt);
 
   // Starts a watch. The response status is checked by the caller: a non-2xx watch comes back as
   // an ApiResponse through `refused`, and the stream is empty.
@@ -71,6 +75,7 @@ class ApiClient {
  private:
   web::http::http_request prepare(const web::http::method& method, const std::string& path);
   ApiResponse finish(web::http::http_response response);
+  ApiResponse perform(const web::http::http_request& request, Deadline deadline, const std::string& what);
 
   std::string server_;
   BearerToken token_;

@@ -27,6 +27,10 @@ void IngressStatusWriter::write(const std::vector<translate::IngressStatusUpdate
       continue;
     }
     const std::string name = update.ingress.qualified_name();
+    if (!is_leader_()) {
+      log::write(log::Level::info, "no longer the leader: Ingress status left to the new one", {{"ingress", name}});
+      return;
+    }
     const std::string path = "/apis/networking.k8s.io/v1/namespaces/" + update.ingress.namespace_name + "/ingresses/" +
                              update.ingress.name + "/status";
     const nlohmann::json patch = {{"status", {{"loadBalancer", {{"ingress", to_json(update.load_balancer)}}}}}};

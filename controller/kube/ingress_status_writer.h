@@ -1,7 +1,8 @@
-// Writes status.loadBalancer.ingress of our Ingresses through their /status subresource. Only the
-// leader calls it, and only with Ingresses whose status differs (translate/status.h).
+// Writes status.loadBalancer.ingress of our Ingresses through their /status subresource, only
+// while this replica leads, and only for Ingresses whose status differs (translate/status.h).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -14,10 +15,12 @@ namespace snigate::controller::kube {
 
 class IngressStatusWriter {
  public:
-  IngressStatusWriter(ApiClient& api, telemetry::ControllerMetrics& metrics) : api_(api), metrics_(metrics) {}
+  IngressStatusWriter(ApiClient& api, telemetry::ControllerMetrics& metrics, std::function<bool()> is_leader)
+      : api_(api), metrics_(metrics), is_leader_(std::move(is_leader)) {}
 
   // A JSON merge patch of status.loadBalancer.ingress alone, which replaces the list whole and
-  // leaves every other field (and other writers' status) alone.
+  // leaves every other field (and other writers' status) alone. Leadership is checked before each
+  // write: a batch may outlast it.
   void write(const std::vector<translate::IngressStatusUpdate>& updates);
 
  private:
@@ -31,6 +34,7 @@ class IngressStatusWriter {
 
   ApiClient& api_;
   telemetry::ControllerMetrics& metrics_;
+  std::function<bool()> is_leader_;
   std::map<std::string, Written> written_;  // by Ingress uid
 };
 

@@ -13,8 +13,10 @@ std::string LeaderElector::lease_path() const {
   return "/apis/coordination.k8s.io/v1/namespaces/" + settings_.namespace_name + "/leases";
 }
 
-void LeaderElector::set_leader(bool leader) {
-  if (leader_.exchange(leader) == leader) return;
+void LeaderElector::report_leadership() {
+  const bool leader = is_leader();
+  if (leader == reported_leader_) return;
+  reported_leader_ = leader;
   metrics_.leader = leader ? 1 : 0;
   log::write(log::Level::info, leader ? "became the leader" : "stopped being the leader",
              {{"lease", settings_.namespace_name + "/" + settings_.lease_name}, {"identity", settings_.identity}});
@@ -31,15 +33,15 @@ nlohmann::json LeaderElector::lease_spec(const std::chrono::system_clock::time_p
   return spec;
 }
 
-bool LeaderElector::try_acquire_or_renew() {
+bool LeaderElector::try_acquire_or_renew(Clock::time_point deadline) {
   const auto now = std::chrono::system_clock::now();
-  const ApiResponse current = api_.get(lease_path() + "/" + settings_.lease_name);
+  const ApiResponse current = api_.get(lease_path() + "/" + settings_.lease_name, deadline);
   if (current.status == 404) {
     const nlohmann::json lease = {{"apiVersion", "coordination.k8s.io/v1"},
                                   {"kind", "Lease"},
                                   {"metadata", {{"name", settings_.lease_name}, {"namespace", settings_.namespace_name}}},
                                   {"spec", lease_spec(now, 0, false)}};
-    const ApiResponse created = api_.send(web::http::methods::POST, lease_path(), lease);
+    const ApiResponse created = api_.send(web::http::methods::POST, lease_path(), lease, "application/json", deadline);
     if (!created.ok()) return false;
     observed_ = created.body;
     observed_spec_ = observed_["spec"];
@@ -64,7 +66,8 @@ bool LeaderElector::try_acquire_or_renew() {
   nlohmann::json updated = current.body;
   const int transitions = spec.value("leaseTransitions", 0) + (held_by_us ? 0 : 1);
   updated["spec"] = lease_spec(now, transitions, held_by_us);
-  const ApiResponse written = api_.send(web::http::methods::PUT, lease_path() + "/" + settings_.lease_name, updated);
+  const ApiResponse written =
+      api_.send(web::http::methods::PUT, lease_path() + "/" + settings_.lease_name, updated, "application/json", deadline);
   if (!written.ok()) {
     if (written.status != 409) log::write(log::Level::warn, "cannot write the leader Lease", {{"error", written.describe()}});
     return false;
@@ -77,26 +80,38 @@ bool LeaderElector::try_acquire_or_renew() {
 
 void LeaderElector::run() {
   while (!stop_.stopped()) {
+    report_leadership();
+    const Clock::time_point started = Clock::now();
+    // A leader's attempt gets what is left of its renew deadline (client-go's renew context); a
+    // candidate's gets one renew deadline, as client-go's leader-election client timeout.
+    const Clock::time_point deadline = is_leader() ? leading_until_.load() : started + settings_.renew_deadline;
     bool renewed = false;
     try {
-      renewed = try_acquire_or_renew();
+      renewed = try_acquire_or_renew(deadline);
     } catch (const ApiUnreachable& error) {
       log::write(log::Level::warn, "leader election: API server unreachable", {{"error", error.what()}});
     }
     if (renewed) {
-      last_renewed_ = Clock::now();
-      set_leader(true);
-    } else if (leader_) {
-      const bool taken_over = observed_spec_.value("holderIdentity", settings_.identity) != settings_.identity;
-      if (taken_over || Clock::now() - last_renewed_ > settings_.renew_deadline) set_leader(false);
+      // Counted from before the request: the renewTime we wrote is not older, and the others count
+      // their lease duration from when they saw it, so we stop leading well before they may start.
+      leading_until_ = started + settings_.renew_deadline;
+    } else if (is_leader() && observed_spec_.value("holderIdentity", settings_.identity) != settings_.identity) {
+      leading_until_ = Clock::time_point::min();
     }
-    stop_.sleep_for(settings_.retry_period);
+    report_leadership();
+    // A leader wakes at its renew deadline at the latest, so that the gauge and the log follow.
+    auto pause = std::chrono::duration_cast<Clock::duration>(settings_.retry_period);
+    if (is_leader()) pause = std::min(pause, leading_until_.load() - Clock::now());
+    stop_.sleep_for(pause);
   }
   release();
 }
 
 void LeaderElector::release() {
-  if (!leader_) return;
+  if (!is_leader()) return;
+  // Stop leading before the Lease is free, so that no status is written after another replica won.
+  const Clock::time_point deadline = leading_until_.exchange(Clock::time_point::min());
+  report_leadership();
   nlohmann::json released = observed_;
   const auto now = to_micro_time(std::chrono::system_clock::now());
   released["spec"]["holderIdentity"] = "";
@@ -104,13 +119,13 @@ void LeaderElector::release() {
   released["spec"]["renewTime"] = now;
   released["spec"]["acquireTime"] = now;
   try {
-    const ApiResponse written = api_.send(web::http::methods::PUT, lease_path() + "/" + settings_.lease_name, released);
+    const ApiResponse written =
+        api_.send(web::http::methods::PUT, lease_path() + "/" + settings_.lease_name, released, "application/json", deadline);
     log::write(written.ok() ? log::Level::info : log::Level::warn, "released the leader Lease",
                {{"status", written.status}});
   } catch (const ApiUnreachable& error) {
     log::write(log::Level::warn, "could not release the leader Lease", {{"error", error.what()}});
   }
-  set_leader(false);
 }
 
 }  // namespace snigate::controller::kube

@@ -30,11 +30,6 @@ void SnapshotPusher::offer(snapshot::Snapshot wanted, Clock::time_point changed_
   offered_.notify_all();
 }
 
-bool SnapshotPusher::acknowledged_once() const {
-  std::lock_guard lock(mutex_);
-  return acknowledged_once_;
-}
-
 bool SnapshotPusher::take_offer(Clock::time_point& first_change) {
   std::unique_lock lock(mutex_);
   offered_.wait_for(lock, settings_.liveness_check_interval, [this] { return offer_ || stop_.stopped(); });
@@ -69,7 +64,7 @@ void SnapshotPusher::run() {
       continue;
     }
     if (settled()) {
-      if (dataplane_holds_ == wanted_) mark_acknowledged();
+      if (dataplane_holds_ == wanted_) in_sync_ = true;
       unacknowledged_since = kUnset;
       continue;
     }
@@ -121,7 +116,7 @@ void SnapshotPusher::deliver(const snapshot::Snapshot& wanted, Clock::time_point
     metrics_.pushes++;
     const double seconds = std::chrono::duration<double>(Clock::now() - first_change).count();
     metrics_.observe_push_latency(seconds);
-    mark_acknowledged();
+    in_sync_ = true;
     log::write(log::Level::info, "snapshot pushed",
                {{"generation", numbered.generation}, {"routes", numbered.routes.size()}, {"latency_seconds", seconds}});
     return;
@@ -141,11 +136,9 @@ bool SnapshotPusher::settled() const {
   return dataplane_holds_ == wanted_ || (refused_ == wanted_ && refusals_ >= kMaxRefusals);
 }
 
-void SnapshotPusher::mark_acknowledged() {
-  std::lock_guard lock(mutex_);
-  acknowledged_once_ = true;
+void SnapshotPusher::drop_connection() {
+  in_sync_ = false;
+  connection_.reset();
 }
-
-void SnapshotPusher::drop_connection() { connection_.reset(); }
 
 }  // namespace snigate::controller::push

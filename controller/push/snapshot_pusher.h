@@ -5,6 +5,7 @@
 // that went away is reconnected to with backoff and given the current snapshot.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
@@ -40,8 +41,10 @@ class SnapshotPusher {
   // Pushes until the stop signal.
   void run();
 
-  // Whether the dataplane has acknowledged a snapshot from this controller (or already held it).
-  bool acknowledged_once() const;
+  // Whether the pusher is connected to the dataplane now and the dataplane acknowledged a snapshot
+  // on this connection, or held the one we want when we connected. False from the moment the
+  // connection is found broken (within a liveness check interval) until a new one is in sync.
+  bool in_sync() const { return in_sync_; }
 
  private:
   // Waits for an offer and its quiet period, then moves it into wanted_; false on a timeout
@@ -50,7 +53,6 @@ class SnapshotPusher {
   bool connect();
   void deliver(const snapshot::Snapshot& wanted, Clock::time_point first_change);
   void drop_connection();
-  void mark_acknowledged();
   // Nothing to do: the dataplane holds what we want, or refused it for good.
   bool settled() const;
 
@@ -60,12 +62,12 @@ class SnapshotPusher {
   telemetry::ControllerMetrics& metrics_;
   StopSignal& stop_;
 
-  mutable std::mutex mutex_;
+  std::mutex mutex_;
   std::condition_variable offered_;
   std::optional<snapshot::Snapshot> offer_;
   Clock::time_point first_offer_at_{};
   Clock::time_point last_offer_at_{};
-  bool acknowledged_once_ = false;
+  std::atomic<bool> in_sync_{false};
 
   // Owned by the run() thread.
   std::unique_ptr<ControlSocketConnection> connection_;

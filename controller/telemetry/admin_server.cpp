@@ -13,7 +13,8 @@ AdminServer::AdminServer(const std::string& address, const ControllerMetrics& me
     } else if (path == "/readyz") {
       const bool is_ready = ready();
       request.reply(is_ready ? web::http::status_codes::OK : web::http::status_codes::ServiceUnavailable,
-                    is_ready ? "ok\n" : "not ready: waiting for the first sync and the dataplane's ack\n", "text/plain");
+                    is_ready ? "ok\n" : "not ready: a kind is not listed yet, or the dataplane is not connected or lacks our snapshot\n",
+                    "text/plain");
     } else if (path == "/metrics") {
       request.reply(web::http::status_codes::OK, metrics.prometheus_text(), "text/plain; version=0.0.4");
     } else {

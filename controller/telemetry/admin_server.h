@@ -1,5 +1,6 @@
 // The controller's HTTP endpoint for probes and scrapes: /healthz (the process runs), /readyz
-// (every kind listed and the dataplane acknowledged a snapshot) and /metrics (Prometheus text).
+// (every kind listed and the dataplane, connected now, holds our snapshot) and /metrics
+// (Prometheus text).
 #pragma once
 
 #include <cpprest/http_listener.h>

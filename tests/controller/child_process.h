@@ -56,6 +56,11 @@ class ChildProcess {
 
   bool running() const { return pid_ > 0; }
 
+  // Sends a signal that does not end it, such as SIGSTOP and SIGCONT.
+  void signal(int signal_number) const {
+    if (pid_ > 0) ::kill(pid_, signal_number);
+  }
+
   std::string log() const {
     std::ifstream in(log_path_);
     std::ostringstream content;

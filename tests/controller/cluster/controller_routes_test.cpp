@@ -133,6 +133,26 @@ TEST_F(ControllerTest, DataplaneRestartGetsTheCurrentSnapshotAndAKilledControlle
   EXPECT_TRUE(wait_for_routes({{"changed.example.com", "192.0.2.1:8443"}}, 10s)) << "a new controller catches up";
 }
 
+TEST_F(ControllerTest, ReadyzFollowsTheDataplaneConnection) {
+  auto& controller = start_controller();
+  apply_routed_service("web", "a.example.com", {"192.0.2.1"});
+  ASSERT_TRUE(wait_for_routes({{"a.example.com", "192.0.2.1:8443"}}, 10s));
+  ASSERT_TRUE(wait_until([&] { return http_status(controller, "/readyz") == 200; }, 5s));
+
+  dataplane_->stop(SIGKILL);
+  const auto killed = Clock::now();
+  EXPECT_TRUE(wait_until([&] { return http_status(controller, "/readyz") == 503; }, 2s)) << "ready without a dataplane";
+  std::cout << "[ measured ] dataplane killed to /readyz 503: "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - killed).count() << " ms\n";
+
+  dataplane_->start();
+  const auto restarted = Clock::now();
+  EXPECT_TRUE(wait_until([&] { return http_status(controller, "/readyz") == 200; }, 6s)) << "not ready again after the restart";
+  std::cout << "[ measured ] dataplane restarted to /readyz 200: "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - restarted).count() << " ms\n";
+  EXPECT_EQ(dataplane_routes(), (std::map<std::string, std::string>{{"a.example.com", "192.0.2.1:8443"}}));
+}
+
 TEST_F(ControllerTest, MetricsHealthAndCleanShutdown) {
   auto& controller = start_controller();
   apply_routed_service("web", "a.example.com", {"192.0.2.1"});

@@ -55,7 +55,7 @@ TEST_F(SnapshotPusherTest, FirstSnapshotArrivesAsGenerationOneWithinTheMaxDelay)
   ASSERT_TRUE(test::wait_until([&] { return held_by(dataplane_).second == "a.example.com"; }, 2s));
   EXPECT_LT(Clock::now() - offered_at, 500ms);
   EXPECT_EQ(held_by(dataplane_).first, 1u);
-  EXPECT_TRUE(pusher_->acknowledged_once());
+  EXPECT_TRUE(pusher_->in_sync());
 }
 
 TEST_F(SnapshotPusherTest, BurstOfOffersBecomesOnePush) {
@@ -90,6 +90,19 @@ TEST_F(SnapshotPusherTest, RestartedDataplaneGetsTheCurrentSnapshotAgain) {
   EXPECT_EQ(held_by(dataplane_).first, 1u) << "a fresh dataplane starts the sequence again";
 }
 
+TEST_F(SnapshotPusherTest, InSyncOnlyWhileConnectedToADataplaneThatHoldsOurSnapshot) {
+  start_pusher();
+  pusher_->offer(routes_to("a.example.com"), Clock::now());
+  ASSERT_TRUE(test::wait_until([&] { return pusher_->in_sync(); }, 2s));
+  dataplane_.stop(SIGKILL);
+  const auto killed_at = Clock::now();
+  EXPECT_TRUE(test::wait_until([&] { return !pusher_->in_sync(); }, 1s)) << "a dead dataplane is not in sync";
+  EXPECT_LT(Clock::now() - killed_at, 500ms);
+  dataplane_.start();
+  EXPECT_TRUE(test::wait_until([&] { return pusher_->in_sync(); }, 3s)) << "in sync again once the restarted dataplane has it";
+  EXPECT_EQ(held_by(dataplane_).second, "a.example.com");
+}
+
 TEST_F(SnapshotPusherTest, ContinuesFromTheGenerationTheDataplaneHolds) {
   dataplane_.stop();
   std::ofstream(dataplane_.folder() / "routes.json")
@@ -120,7 +133,7 @@ TEST_F(SnapshotPusherTest, NothingIsPushedBeforeTheFirstOffer) {
   start_pusher();
   std::this_thread::sleep_for(300ms);
   EXPECT_EQ(held_by(dataplane_).second, "none");
-  EXPECT_FALSE(pusher_->acknowledged_once());
+  EXPECT_FALSE(pusher_->in_sync());
 }
 
 }  // namespace
