@@ -3,7 +3,8 @@
 #include <arpa/inet.h>
 
 #include <initializer_list>
-#include <nlohmann/json.hpp>
+#include <optional>
+#include <simdjson.h>
 #include <set>
 
 #include "snapshot/hostname.h"
@@ -11,37 +12,61 @@
 namespace snigate::snapshot {
 namespace {
 
-using nlohmann::json;
+using simdjson::dom::array;
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+using simdjson::dom::object;
 
 [[noreturn]] void reject(const std::string& where, const std::string& why) {
   throw InvalidSnapshot(where.empty() ? why : where + ": " + why);
 }
 
-// Unknown keys are refused so that a typo ("hostnmae") fails loudly instead of being ignored.
-void require_only_keys(const json& object, const std::string& where,
-                       std::initializer_list<std::string_view> allowed) {
-  if (!object.is_object()) reject(where, "must be an object");
-  for (const auto& [key, value] : object.items()) {
-    bool known = false;
-    for (auto name : allowed) known = known || key == name;
-    if (!known) reject(where, "unknown field \"" + key + "\"");
-  }
+object as_object(const element& value, const std::string& where) {
+  object result;
+  if (value.get(result) != simdjson::SUCCESS) reject(where, "must be an object");
+  return result;
 }
 
-std::uint64_t read_unsigned(const json& object, const char* key, const std::string& where,
-                            std::uint64_t min, std::uint64_t max) {
-  auto it = object.find(key);
-  if (it == object.end()) reject(where, std::string("missing \"") + key + "\"");
-  if (!it->is_number_integer() || (it->is_number_integer() && !it->is_number_unsigned() &&
-                                   it->get<std::int64_t>() < 0)) {
+// Unknown keys are refused so that a typo ("hostnmae") fails loudly instead of being ignored.
+object require_only_keys(const element& value, const std::string& where, std::initializer_list<std::string_view> allowed) {
+  const object fields = as_object(value, where);
+  for (const auto field : fields) {
+    bool known = false;
+    for (auto name : allowed) known = known || field.key == name;
+    if (!known) reject(where, "unknown field \"" + std::string(field.key) + "\"");
+  }
+  return fields;
+}
+
+std::optional<element> find(const object& fields, std::string_view key) {
+  element value;
+  if (fields.at_key(key).get(value) != simdjson::SUCCESS) return std::nullopt;
+  return value;
+}
+
+std::uint64_t read_unsigned(const object& fields, const char* key, const std::string& where, std::uint64_t min,
+                            std::uint64_t max) {
+  const auto found = find(fields, key);
+  if (!found) reject(where, std::string("missing \"") + key + "\"");
+  std::uint64_t value = 0;
+  if (found->type() == element_type::UINT64) {
+    value = found->get_uint64().value_unsafe();
+  } else if (found->type() == element_type::INT64 && found->get_int64().value_unsafe() >= 0) {
+    value = static_cast<std::uint64_t>(found->get_int64().value_unsafe());
+  } else {
     reject(where, std::string("\"") + key + "\" must be a non-negative integer");
   }
-  auto value = it->get<std::uint64_t>();
   if (value < min || value > max) {
-    reject(where, std::string("\"") + key + "\" " + std::to_string(value) + " out of range " +
-                      std::to_string(min) + "-" + std::to_string(max));
+    reject(where, std::string("\"") + key + "\" " + std::to_string(value) + " out of range " + std::to_string(min) + "-" +
+                      std::to_string(max));
   }
   return value;
+}
+
+std::optional<std::string_view> string_of(const std::optional<element>& value) {
+  std::string_view text;
+  if (!value || value->get(text) != simdjson::SUCCESS) return std::nullopt;
+  return text;
 }
 
 bool is_ip_literal(const std::string& address) {
@@ -50,14 +75,13 @@ bool is_ip_literal(const std::string& address) {
          inet_pton(AF_INET6, address.c_str(), buffer) == 1;
 }
 
-ProxyProtocol read_proxy_protocol(const json& object, const std::string& where) {
-  auto it = object.find("proxy_protocol");
-  if (it == object.end()) return ProxyProtocol::none;
-  if (it->is_string()) {
-    auto value = it->get<std::string>();
-    if (value == "none") return ProxyProtocol::none;
-    if (value == "v1") return ProxyProtocol::v1;
-    if (value == "v2") return ProxyProtocol::v2;
+ProxyProtocol read_proxy_protocol(const object& fields, const std::string& where) {
+  const auto found = find(fields, "proxy_protocol");
+  if (!found) return ProxyProtocol::none;
+  if (const auto value = string_of(found)) {
+    if (*value == "none") return ProxyProtocol::none;
+    if (*value == "v1") return ProxyProtocol::v1;
+    if (*value == "v2") return ProxyProtocol::v2;
   }
   reject(where, "\"proxy_protocol\" must be \"none\", \"v1\" or \"v2\"");
 }
@@ -66,51 +90,53 @@ ProxyProtocol read_proxy_protocol(const json& object, const std::string& where) 
 // to a wildcard or the default backend. A default backend without backends would mean nothing.
 enum class EmptyBackends { allowed, refused };
 
-std::vector<Backend> read_backends(const json& object, const std::string& where, EmptyBackends empty) {
-  auto it = object.find("backends");
-  if (it == object.end() || !it->is_array()) reject(where, "\"backends\" must be an array");
-  if (it->empty() && empty == EmptyBackends::refused) reject(where, "\"backends\" is empty");
+std::vector<Backend> read_backends(const object& fields, const std::string& where, EmptyBackends empty) {
+  array entries;
+  const auto found = find(fields, "backends");
+  if (!found || found->get(entries) != simdjson::SUCCESS) reject(where, "\"backends\" must be an array");
+  if (entries.size() == 0 && empty == EmptyBackends::refused) reject(where, "\"backends\" is empty");
   std::vector<Backend> backends;
-  for (std::size_t i = 0; i < it->size(); ++i) {
-    const json& entry = (*it)[i];
-    std::string at = where + ": backend " + std::to_string(i);
-    require_only_keys(entry, at, {"address", "port", "weight"});
-    auto address = entry.find("address");
-    if (address == entry.end() || !address->is_string()) reject(at, "\"address\" must be a string");
+  std::size_t i = 0;
+  for (const element entry : entries) {
+    const std::string at = where + ": backend " + std::to_string(i++);
+    const object backend_fields = require_only_keys(entry, at, {"address", "port", "weight"});
+    const auto address = string_of(find(backend_fields, "address"));
+    if (!address) reject(at, "\"address\" must be a string");
     Backend backend;
-    backend.address = address->get<std::string>();
+    backend.address = std::string(*address);
     if (!is_ip_literal(backend.address)) {
       reject(at, "address \"" + backend.address + "\" is not an IPv4 or IPv6 literal");
     }
-    backend.port = static_cast<std::uint16_t>(read_unsigned(entry, "port", at, 1, 65535));
-    backend.weight = entry.contains("weight")
-                         ? static_cast<std::uint32_t>(read_unsigned(entry, "weight", at, 1, kMaxWeight))
+    backend.port = static_cast<std::uint16_t>(read_unsigned(backend_fields, "port", at, 1, 65535));
+    backend.weight = find(backend_fields, "weight")
+                         ? static_cast<std::uint32_t>(read_unsigned(backend_fields, "weight", at, 1, kMaxWeight))
                          : 1;
     backends.push_back(std::move(backend));
   }
   return backends;
 }
 
-Route read_route(const json& entry, const std::string& where) {
-  require_only_keys(entry, where, {"hostname", "wildcard", "backends", "proxy_protocol"});
-  auto name = entry.find("hostname");
-  if (name == entry.end() || !name->is_string()) reject(where, "\"hostname\" must be a string");
-  auto normalized = hostname::normalize(name->get<std::string>(), /*allow_wildcard=*/true);
-  if (!normalized) reject(where, "hostname \"" + name->get<std::string>() + "\" is not a valid DNS name");
+Route read_route(const element& entry, const std::string& where) {
+  const object fields = require_only_keys(entry, where, {"hostname", "wildcard", "backends", "proxy_protocol"});
+  const auto name = string_of(find(fields, "hostname"));
+  if (!name) reject(where, "\"hostname\" must be a string");
+  auto normalized = hostname::normalize(*name, /*allow_wildcard=*/true);
+  if (!normalized) reject(where, "hostname \"" + std::string(*name) + "\" is not a valid DNS name");
   Route route;
   route.hostname = *normalized;
-  if (auto mode = entry.find("wildcard"); mode != entry.end()) {
+  if (const auto mode = find(fields, "wildcard")) {
     if (!route.is_wildcard()) reject(where, "\"wildcard\" is only allowed on \"*.\" hostnames");
-    if (*mode == "single-label") {
+    const auto value = string_of(mode);
+    if (value == "single-label") {
       route.wildcard = Wildcard::single_label;
-    } else if (*mode == "suffix") {
+    } else if (value == "suffix") {
       route.wildcard = Wildcard::suffix;
     } else {
       reject(where, "\"wildcard\" must be \"single-label\" or \"suffix\"");
     }
   }
-  route.backends = read_backends(entry, where, EmptyBackends::allowed);
-  route.proxy_protocol = read_proxy_protocol(entry, where);
+  route.backends = read_backends(fields, where, EmptyBackends::allowed);
+  route.proxy_protocol = read_proxy_protocol(fields, where);
   return route;
 }
 
@@ -170,34 +196,41 @@ std::string_view to_string(Wildcard wildcard) {
   return wildcard == Wildcard::suffix ? "suffix" : "single-label";
 }
 
+// simdjson reads a document into one flat tape instead of a tree of allocated nodes: a snapshot
+// of 12,000 routes, which every change sends whole, decodes in a fraction of nlohmann::json's
+// time. Each thread keeps its parser, so its buffers are allocated once, not per snapshot.
 Snapshot decode(std::string_view text) {
-  json document = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (document.is_discarded()) reject("", "not valid JSON");
-  require_only_keys(document, "", {"version", "generation", "routes", "default_backend"});
-  auto version = read_unsigned(document, "version", "", 0, UINT32_MAX);
+  thread_local simdjson::dom::parser parser;
+  element document;
+  if (parser.parse(text.data(), text.size()).get(document) != simdjson::SUCCESS) reject("", "not valid JSON");
+  const object fields = require_only_keys(document, "", {"version", "generation", "routes", "default_backend"});
+  auto version = read_unsigned(fields, "version", "", 0, UINT32_MAX);
   if (version != kFormatVersion) {
     reject("", "unsupported version " + std::to_string(version) + " (this dataplane speaks " +
                    std::to_string(kFormatVersion) + ")");
   }
   Snapshot snapshot;
-  snapshot.generation = read_unsigned(document, "generation", "", 0, UINT64_MAX);
+  snapshot.generation = read_unsigned(fields, "generation", "", 0, UINT64_MAX);
 
-  auto routes = document.find("routes");
-  if (routes == document.end() || !routes->is_array()) reject("", "\"routes\" must be an array");
-  std::set<std::string> seen;
-  for (std::size_t i = 0; i < routes->size(); ++i) {
-    std::string where = "route " + std::to_string(i);
-    Route route = read_route((*routes)[i], where);
+  array routes;
+  const auto found = find(fields, "routes");
+  if (!found || found->get(routes) != simdjson::SUCCESS) reject("", "\"routes\" must be an array");
+  std::set<std::string, std::less<>> seen;
+  snapshot.routes.reserve(routes.size());
+  std::size_t i = 0;
+  for (const element entry : routes) {
+    std::string where = "route " + std::to_string(i++);
+    Route route = read_route(entry, where);
     if (!seen.insert(route.hostname).second) {
       reject(where, "duplicate hostname \"" + route.hostname + "\"");
     }
     snapshot.routes.push_back(std::move(route));
   }
 
-  if (auto fallback = document.find("default_backend"); fallback != document.end()) {
-    require_only_keys(*fallback, "default_backend", {"backends", "proxy_protocol"});
-    snapshot.default_backend = DefaultBackend{read_backends(*fallback, "default_backend", EmptyBackends::refused),
-                                              read_proxy_protocol(*fallback, "default_backend")};
+  if (const auto fallback = find(fields, "default_backend")) {
+    const object fallback_fields = require_only_keys(*fallback, "default_backend", {"backends", "proxy_protocol"});
+    snapshot.default_backend = DefaultBackend{read_backends(fallback_fields, "default_backend", EmptyBackends::refused),
+                                              read_proxy_protocol(fallback_fields, "default_backend")};
   }
   return snapshot;
 }
