@@ -135,7 +135,7 @@ int run_controller(const Options& options) {
   reflectors.start();
 
   std::thread translating([&] {
-    const translate::TranslationSettings settings = translation_settings(options);
+    translate::Translator translator(translation_settings(options));
     std::uint64_t translated_version = 0;
     std::vector<translate::OurIngress> our_ingresses;
     std::vector<translate::Problem> problems;
@@ -149,7 +149,7 @@ int run_controller(const Options& options) {
         if (version != translated_version) {
           translated_version = version;
           translate::Translation translation =
-              store.read([&](const model::ClusterState& state) { return translate::translate(state, settings); });
+              store.read([&](const model::ClusterState& state) { return translator.translate(state); });
           metrics.translations++;
           metrics.routes = translation.snapshot.routes.size();
           pusher.offer(std::move(translation.snapshot), changed_at);

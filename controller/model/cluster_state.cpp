@@ -18,10 +18,10 @@ void replace_map(std::map<std::string, Object, std::less<>>& target, std::vector
 
 // Inserts or replaces; false when an equal object was there already.
 template <typename Object>
-bool upsert_into(std::map<std::string, Object, std::less<>>& target, std::string key, Object object) {
+bool upsert_into(std::map<std::string, Object, std::less<>>& target, const std::string& key, Object object) {
   const auto found = target.find(key);
   if (found != target.end() && found->second == object) return false;
-  target.insert_or_assign(std::move(key), std::move(object));
+  target.insert_or_assign(key, std::move(object));
   return true;
 }
 
@@ -44,9 +44,16 @@ const ClusterState::SlicesByName* ClusterState::endpoint_slices_of(std::string_v
   return found == slices_by_service_.end() ? nullptr : &found->second;
 }
 
+std::uint64_t ClusterState::service_inputs_revision(std::string_view service_key) const {
+  const auto found = input_revisions_.find(service_key);
+  return found == input_revisions_.end() ? 0 : found->second;
+}
+
 bool ClusterState::upsert(Service service) {
   std::string name = key(service.meta.namespace_name, service.meta.name);
-  return upsert_into(services, std::move(name), std::move(service));
+  const bool changed = upsert_into(services, name, std::move(service));
+  if (changed) touch_service_inputs(name);
+  return changed;
 }
 
 bool ClusterState::upsert(EndpointSlice slice) {
@@ -57,7 +64,9 @@ bool ClusterState::upsert(EndpointSlice slice) {
   }
   slice_owners_.insert_or_assign(slice_key, owner);
   std::string name = slice.meta.name;
-  return upsert_into(slices_by_service_[owner], std::move(name), std::move(slice));
+  const bool changed = upsert_into(slices_by_service_[owner], std::move(name), std::move(slice));
+  if (changed) touch_service_inputs(owner);
+  return changed;
 }
 
 bool ClusterState::upsert(Ingress ingress) {
@@ -73,6 +82,7 @@ bool ClusterState::upsert(IngressClass ingress_class) {
 bool ClusterState::remove_endpoint_slice(const std::string& slice_key) {
   const auto owner = slice_owners_.find(slice_key);
   if (owner == slice_owners_.end()) return false;
+  touch_service_inputs(owner->second);
   if (const auto slices = slices_by_service_.find(owner->second); slices != slices_by_service_.end()) {
     slices->second.erase(slice_key.substr(slice_key.find('/') + 1));
     if (slices->second.empty()) slices_by_service_.erase(slices);
@@ -83,18 +93,26 @@ bool ClusterState::remove_endpoint_slice(const std::string& slice_key) {
 
 bool ClusterState::remove(std::string_view kind, const std::string& namespace_name, const std::string& name) {
   bool removed = false;
-  if (kind == "Service") removed = services.erase(key(namespace_name, name)) > 0;
+  if (kind == "Service" && services.erase(key(namespace_name, name)) > 0) {
+    touch_service_inputs(key(namespace_name, name));
+    removed = true;
+  }
   if (kind == "EndpointSlice") removed = remove_endpoint_slice(key(namespace_name, name));
   if (kind == "Ingress") removed = ingresses.erase(key(namespace_name, name)) > 0;
   if (kind == "IngressClass") removed = ingress_classes.erase(name) > 0;
   return clear_undecodable(kind, namespace_name, name) || removed;
 }
 
-void ClusterState::replace(std::vector<Service> objects) { replace_map(services, std::move(objects), true); }
+void ClusterState::replace(std::vector<Service> objects) {
+  for (const auto& [name, service] : services) touch_service_inputs(name);
+  replace_map(services, std::move(objects), true);
+  for (const auto& [name, service] : services) touch_service_inputs(name);
+}
 void ClusterState::replace(std::vector<Ingress> objects) { replace_map(ingresses, std::move(objects), true); }
 void ClusterState::replace(std::vector<IngressClass> objects) { replace_map(ingress_classes, std::move(objects), false); }
 
 void ClusterState::replace(std::vector<EndpointSlice> slices) {
+  for (const auto& [owner, owned] : slices_by_service_) touch_service_inputs(owner);
   slices_by_service_.clear();
   slice_owners_.clear();
   for (auto& slice : slices) upsert(std::move(slice));

@@ -3,6 +3,7 @@
 // the objects that could not be decoded. Ordered maps, so that a translation is deterministic.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -31,6 +32,9 @@ class ClusterState {
   // The EndpointSlices labelled with this Service's name, by slice name; nullptr when none.
   const SlicesByName* endpoint_slices_of(std::string_view namespace_name, std::string_view service) const;
   std::size_t endpoint_slice_count() const { return slice_owners_.size(); }
+  // Changes whenever the Service "namespace/name" or one of its EndpointSlices changes, so that
+  // what was derived from them can be kept until then (translate::Translator).
+  std::uint64_t service_inputs_revision(std::string_view service_key) const;
 
   // Each returns whether anything changed (a watch event often changes nothing the model holds).
   bool upsert(Service service);
@@ -53,10 +57,14 @@ class ClusterState {
 
  private:
   bool remove_endpoint_slice(const std::string& slice_key);
+  void touch_service_inputs(const std::string& service_key) { input_revisions_[service_key] = ++last_revision_; }
 
   // "namespace/service" -> that Service's slices; a slice whose label changes moves between entries.
   std::map<std::string, SlicesByName, std::less<>> slices_by_service_;
   std::map<std::string, std::string, std::less<>> slice_owners_;  // "namespace/slice" -> "namespace/service"
+  // Kept for Services that are gone too, so that one that comes back never matches an old revision.
+  std::map<std::string, std::uint64_t, std::less<>> input_revisions_;  // "namespace/service"
+  std::uint64_t last_revision_ = 0;
 };
 
 }  // namespace snigate::controller::model

@@ -16,17 +16,18 @@ std::string listed(const std::vector<std::string>& names) {
 
 }  // namespace
 
-void settle_conflicts(Claims& claims, const HostnameDelegation& delegation, snapshot::Snapshot& snapshot) {
+void settle_conflicts(std::vector<const RouteClaim*> claims, const HostnameDelegation& delegation, snapshot::Snapshot& snapshot,
+                      std::vector<Problem>& problems) {
   std::vector<const RouteClaim*> allowed;
-  allowed.reserve(claims.routes.size());
-  for (const auto& claim : claims.routes) {
-    if (delegation.allows(claim.owner.namespace_name, claim.route.hostname)) {
-      allowed.push_back(&claim);
+  allowed.reserve(claims.size());
+  for (const RouteClaim* claim : claims) {
+    if (delegation.allows(claim->owner.namespace_name, claim->route.hostname)) {
+      allowed.push_back(claim);
     } else {
-      claims.report(claim.owner, "HostnameNotDelegated",
-                    "hostname " + claim.route.hostname + " is delegated to namespace(s) " +
-                        listed(delegation.delegates_of(claim.route.hostname)) + " (--hostname-delegation), not to " +
-                        claim.owner.namespace_name);
+      problems.push_back({claim->owner, "HostnameNotDelegated",
+                          "hostname " + claim->route.hostname + " is delegated to namespace(s) " +
+                              listed(delegation.delegates_of(claim->route.hostname)) + " (--hostname-delegation), not to " +
+                              claim->owner.namespace_name});
     }
   }
   std::stable_sort(allowed.begin(), allowed.end(),
@@ -35,9 +36,9 @@ void settle_conflicts(Claims& claims, const HostnameDelegation& delegation, snap
   for (const RouteClaim* claim : allowed) {
     const auto [winner, inserted] = winners.emplace(claim->route.hostname, claim);
     if (inserted || winner->second->owner == claim->owner) continue;
-    claims.report(claim->owner, "HostnameConflict",
-                  "hostname " + claim->route.hostname + " is already routed by " + winner->second->owner.kind + " " +
-                      winner->second->owner.qualified_name() + ", which is older");
+    problems.push_back({claim->owner, "HostnameConflict",
+                        "hostname " + claim->route.hostname + " is already routed by " + winner->second->owner.kind + " " +
+                            winner->second->owner.qualified_name() + ", which is older"});
   }
   snapshot.routes.reserve(winners.size());
   for (const auto& [hostname, claim] : winners) snapshot.routes.push_back(claim->route);

@@ -8,8 +8,9 @@
 
 namespace snigate::controller::translate {
 
-// Fills the snapshot's routes (sorted by hostname); adds one HostnameNotDelegated or
-// HostnameConflict problem per refused claim.
-void settle_conflicts(Claims& claims, const HostnameDelegation& delegation, snapshot::Snapshot& snapshot);
+// Fills the snapshot's routes (sorted by hostname) from `claims`, which point into their owners'
+// Claims; adds one HostnameNotDelegated or HostnameConflict problem per refused claim.
+void settle_conflicts(std::vector<const RouteClaim*> claims, const HostnameDelegation& delegation, snapshot::Snapshot& snapshot,
+                      std::vector<Problem>& problems);
 
 }  // namespace snigate::controller::translate

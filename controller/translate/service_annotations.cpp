@@ -37,10 +37,10 @@ snapshot::Route service_route(const model::ClusterState& state, const model::Ser
 
 }  // namespace
 
-void claim_annotated_services(const model::ClusterState& state, Claims& claims) {
-  for (const auto& [key, service] : state.services) {
+void claim_annotated_service(const model::ClusterState& state, const model::Service& service, Claims& claims) {
+  {
     const std::optional<std::string> hostnames = service.meta.annotation(annotations::kHostnames);
-    if (!hostnames) continue;
+    if (!hostnames) return;
     const ObjectRef owner = reference_to(service.meta, "Service", "v1");
 
     std::vector<std::string> valid_names;
@@ -53,7 +53,7 @@ void claim_annotated_services(const model::ClusterState& state, Claims& claims) 
                           " is not a valid DNS name (at most one leading \"*.\")");
       }
     }
-    if (valid_names.empty()) continue;
+    if (valid_names.empty()) return;
 
     const snapshot::Route route = service_route(state, service, owner, claims);
     for (const std::string& name : valid_names) {

@@ -8,6 +8,8 @@
 
 namespace snigate::controller::translate {
 
-void claim_annotated_services(const model::ClusterState& state, Claims& claims);
+// The claims of one Service (none without the annotation); they depend on the Service and its
+// EndpointSlices only, so a translator may keep them until those change.
+void claim_annotated_service(const model::ClusterState& state, const model::Service& service, Claims& claims);
 
 }  // namespace snigate::controller::translate

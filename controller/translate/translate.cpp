@@ -36,13 +36,39 @@ std::optional<snapshot::DefaultBackend> default_backend(const model::ClusterStat
 }  // namespace
 
 Translation translate(const model::ClusterState& state, const TranslationSettings& settings) {
+  return Translator(settings).translate(state);
+}
+
+Translation Translator::translate(const model::ClusterState& state) {
+  std::unordered_map<std::string, ServiceClaims> services;
+  services.reserve(services_.size());
+  for (const auto& [key, service] : state.services) {
+    if (!service.meta.annotations.contains(annotations::kHostnames)) continue;
+    const std::uint64_t revision = state.service_inputs_revision(key);
+    auto cached = services_.extract(key);
+    if (cached.empty() || cached.mapped().inputs_revision != revision) {
+      ServiceClaims fresh{revision, {}};
+      claim_annotated_service(state, service, fresh.claims);
+      services.emplace(key, std::move(fresh));
+    } else {
+      services.insert(std::move(cached));
+    }
+  }
+  services_ = std::move(services);
+
   Claims claims;
   report_undecodable(state, claims);
-  claim_annotated_services(state, claims);
   Translation translation;
-  translation.our_ingresses = claim_ingresses(state, settings.ingress_classes, claims);
-  settle_conflicts(claims, settings.delegation, translation.snapshot);
-  if (settings.default_backend) translation.snapshot.default_backend = default_backend(state, *settings.default_backend, claims);
+  translation.our_ingresses = claim_ingresses(state, settings_.ingress_classes, claims);
+  std::vector<const RouteClaim*> route_claims;
+  route_claims.reserve(services_.size() + claims.routes.size());
+  for (const auto& claim : claims.routes) route_claims.push_back(&claim);
+  for (const auto& [key, service] : services_) {
+    for (const auto& claim : service.claims.routes) route_claims.push_back(&claim);
+    claims.problems.insert(claims.problems.end(), service.claims.problems.begin(), service.claims.problems.end());
+  }
+  settle_conflicts(std::move(route_claims), settings_.delegation, translation.snapshot, claims.problems);
+  if (settings_.default_backend) translation.snapshot.default_backend = default_backend(state, *settings_.default_backend, claims);
   translation.problems = std::move(claims.problems);
   std::sort(translation.problems.begin(), translation.problems.end());
   translation.problems.erase(std::unique(translation.problems.begin(), translation.problems.end()), translation.problems.end());

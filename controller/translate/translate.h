@@ -4,10 +4,12 @@
 
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "model/cluster_state.h"
 #include "snapshot/snapshot.h"
+#include "translate/claims.h"
 #include "translate/hostname_delegation.h"
 #include "translate/ingress.h"
 #include "translate/problem.h"
@@ -34,5 +36,24 @@ struct Translation {
 };
 
 Translation translate(const model::ClusterState& state, const TranslationSettings& settings);
+
+// translate() with a memory: a Service's claims are kept until the Service or its EndpointSlices
+// change (model::ClusterState::service_inputs_revision), so a change to one of 10,000 Services
+// re-derives that one, the Ingresses, and the settling of names. Same result as translate().
+class Translator {
+ public:
+  explicit Translator(TranslationSettings settings) : settings_(std::move(settings)) {}
+
+  Translation translate(const model::ClusterState& state);
+
+ private:
+  struct ServiceClaims {
+    std::uint64_t inputs_revision = 0;
+    Claims claims;
+  };
+
+  TranslationSettings settings_;
+  std::unordered_map<std::string, ServiceClaims> services_;  // by "namespace/name"
+};
 
 }  // namespace snigate::controller::translate

@@ -1,0 +1,75 @@
+// The translator's memory must never show: after any sequence of changes it gives exactly what a
+// fresh translation of the same objects gives.
+#include <gtest/gtest.h>
+
+#include "translation_fixtures.h"
+
+namespace snigate::controller::translate {
+namespace {
+
+using namespace fixtures;
+
+json routed_service(const std::string& name, const std::string& hostnames) {
+  return service(name, {{"snigate.io/hostnames", hostnames}});
+}
+
+json slice_of(const std::string& service_name, const std::string& address, bool ready = true, const std::string& suffix = "a") {
+  return endpoint_slice(service_name, https_slice_port(), json::array({endpoint(address, ready)}), suffix);
+}
+
+TEST(Translator, RemembersNothingThatAFreshTranslationWouldNotSay) {
+  model::ClusterState state;
+  const TranslationSettings settings{.ingress_classes = kSelection};
+  Translator translator(settings);
+  const std::vector<std::pair<std::string, std::function<void()>>> steps = {
+      {"two Services", [&] {
+         state.upsert(model::decode_service(routed_service("web", "a.example.com")));
+         state.upsert(model::decode_service(routed_service("api", "api.example.com")));
+         state.upsert(model::decode_endpoint_slice(slice_of("web", "10.0.0.1")));
+         state.upsert(model::decode_endpoint_slice(slice_of("api", "10.0.0.2")));
+       }},
+      {"an endpoint changes", [&] { state.upsert(model::decode_endpoint_slice(slice_of("web", "10.0.0.3"))); }},
+      {"an endpoint goes unready", [&] { state.upsert(model::decode_endpoint_slice(slice_of("web", "10.0.0.3", false))); }},
+      {"a second slice", [&] { state.upsert(model::decode_endpoint_slice(slice_of("web", "10.0.0.4", true, "b"))); }},
+      {"a slice goes", [&] { state.remove("EndpointSlice", "shop", "web-b"); }},
+      {"a slice moves to another Service", [&] {
+         state.upsert(model::decode_endpoint_slice(with(slice_of("web", "10.0.0.3"), "/metadata/labels/kubernetes.io~1service-name", "api")));
+       }},
+      {"an annotation changes", [&] { state.upsert(model::decode_service(routed_service("web", "b.example.com"))); }},
+      {"a conflicting younger Service", [&] {
+         state.upsert(model::decode_service(
+             service("late", {{"snigate.io/hostnames", "api.example.com"}}, json::array({{{"name", "https"}, {"port", 443}}}), "2026-01-01T00:00:00Z")));
+       }},
+      {"the older one goes", [&] { state.remove("Service", "shop", "api"); }},
+      {"it comes back", [&] { state.upsert(model::decode_service(routed_service("api", "api.example.com"))); }},
+      {"a relist", [&] {
+         state.replace(std::vector<model::Service>{model::decode_service(routed_service("web", "c.example.com"))});
+         state.replace(std::vector<model::EndpointSlice>{model::decode_endpoint_slice(slice_of("web", "10.0.0.9"))});
+       }},
+  };
+  for (const auto& [name, apply] : steps) {
+    apply();
+    const Translation remembered = translator.translate(state);
+    const Translation fresh = translate(state, settings);
+    EXPECT_EQ(remembered.snapshot, fresh.snapshot) << name;
+    EXPECT_EQ(remembered.problems, fresh.problems) << name;
+  }
+  EXPECT_EQ(rendered_routes(translator.translate(state).snapshot), std::vector<std::string>{"c.example.com -> 10.0.0.9:8443"});
+}
+
+TEST(Translator, ServiceInputsRevisionMovesWithTheServiceAndItsSlicesOnly) {
+  model::ClusterState state;
+  state.upsert(model::decode_service(routed_service("web", "a.example.com")));
+  state.upsert(model::decode_service(routed_service("api", "api.example.com")));
+  const auto web = state.service_inputs_revision("shop/web");
+  const auto api = state.service_inputs_revision("shop/api");
+  state.upsert(model::decode_endpoint_slice(slice_of("web", "10.0.0.1")));
+  EXPECT_NE(state.service_inputs_revision("shop/web"), web);
+  EXPECT_EQ(state.service_inputs_revision("shop/api"), api);
+  const auto after_slice = state.service_inputs_revision("shop/web");
+  state.upsert(model::decode_endpoint_slice(slice_of("web", "10.0.0.1")));
+  EXPECT_EQ(state.service_inputs_revision("shop/web"), after_slice) << "an equal slice changes nothing";
+}
+
+}  // namespace
+}  // namespace snigate::controller::translate
