@@ -1,6 +1,7 @@
 // Keeps one kind of Kubernetes object in the ObjectStore equal to the API server's, with
 // client-go's reflector semantics, written once for every kind:
-//   LIST (paged; resourceVersion=0 first, so the watch cache answers), then WATCH from the list's
+//   LIST (resourceVersion=0 first, so the watch cache answers; paged only where the watch cache
+//   cannot answer, as client-go decides), then WATCH from the list's
 //   resourceVersion with bookmarks and a randomized timeout. Events and BOOKMARKs advance the
 //   resourceVersion; a stream that ends normally is watched again without a list; ERROR 410 Gone
 //   (the resourceVersion was compacted away) lists again; other failures back off with jitter.
@@ -85,17 +86,24 @@ class Reflector {
     return resource_version_.empty() ? "0" : resource_version_;
   }
 
+  // Whether a list at `version` asks for pages, as client-go's reflector decides: a list at the
+  // last resourceVersion seen ("not older than") is served whole from the watch cache only
+  // without a limit; with a limit it becomes an exact read from etcd, which after an apiserver
+  // restart succeeds at a version the fresh watch cache then refuses to watch from (410), again
+  // and again. "0" is paged anyway (the cache ignores the limit; without a cache, etcd pages), and
+  // so is everything once the server paged a "0" list (no watch cache for this resource).
+  bool paged(const std::string& version) const { return version.empty() || version == "0" || server_pages_; }
+
   bool list() {
+    const std::string asked = list_resource_version();
+    const bool ask_pages = paged(asked);
     std::vector<ObjectStore::Object> objects;
     std::string continue_token;
     std::string version;
     do {
-      std::string path = collection() + "?limit=" + std::to_string(settings_.page_size);
-      if (continue_token.empty()) {
-        if (const std::string asked = list_resource_version(); !asked.empty()) path += "&resourceVersion=" + asked;
-      } else {
-        path += "&continue=" + web::uri::encode_data_string(continue_token);
-      }
+      std::string path = collection() + "?";
+      if (ask_pages) path += "limit=" + std::to_string(settings_.page_size) + "&";
+      path += continue_token.empty() ? "resourceVersion=" + asked : "continue=" + web::uri::encode_data_string(continue_token);
       const ApiResponse response = api_.get(path);
       if (response.status == 410) {
         log::write(log::Level::info, "list resourceVersion expired; listing the latest state",
@@ -113,6 +121,7 @@ class Reflector {
       const auto& metadata = response.body.value("metadata", nlohmann::json::object());
       continue_token = metadata.value("continue", "");
       version = metadata.value("resourceVersion", "");
+      if (asked == "0" && !continue_token.empty()) server_pages_ = true;
     } while (!continue_token.empty() && !stop_.stopped());
 
     const std::size_t count = objects.size();
@@ -183,6 +192,7 @@ class Reflector {
   std::mt19937 random_;
   std::string resource_version_;
   bool last_version_unavailable_ = false;
+  bool server_pages_ = false;
   std::uint64_t watches_opened_ = 0;
   std::mutex watch_mutex_;
   WatchStream* watch_ = nullptr;

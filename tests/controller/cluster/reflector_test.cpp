@@ -61,7 +61,8 @@ TEST_F(ReflectorTest, StoreFollowsAddsChangesAndDeletes) {
 }
 
 // With resourceVersion=0 the watch cache answers and ignores `limit` (as for client-go), so the
-// first list is whole; `continue` pages only come with relists that the server paginates.
+// first list is whole; `continue` pages come only with quorum lists, or from an apiserver without
+// a watch cache (controller_apiserver_restart_tests).
 TEST_F(ReflectorTest, FirstListIsWholeEvenWithSmallPages) {
   for (int i = 0; i < 7; ++i) apply(service_manifest("paged-" + std::to_string(i), "p"));
   ApiClient api(load_kubeconfig(LocalClusterEnvironment::admin_kubeconfig()), std::chrono::seconds(20));
