@@ -6,6 +6,8 @@
 #include <boost/asio/ssl/context.hpp>
 #include <cpprest/containerstream.h>
 
+#include <algorithm>
+
 namespace snigate::controller::kube {
 namespace {
 
@@ -69,7 +71,7 @@ ApiClient::ApiClient(const ClusterConfig& config, std::chrono::seconds longest_w
     : server_(config.server),
       token_(config.token, config.token_file),
       requests_(config.server, client_config(config, kRequestTimeout)),
-      watches_(config.server, client_config(config, longest_watch + std::chrono::seconds(30))) {}
+      watches_(config.server, client_config(config, std::min(kWatchInactivityTimeout, longest_watch + std::chrono::seconds(30)))) {}
 
 web::http::http_request ApiClient::prepare(const web::http::method& method, const std::string& path) {
   web::http::http_request request(method);

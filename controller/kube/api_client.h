@@ -1,5 +1,5 @@
 // HTTP access to the Kubernetes API server: one client for ordinary requests and another for
-// watch streams, whose inactivity timeout exceeds the longest watch the reflectors ask for.
+// watch streams, whose inactivity timeout tells a dead connection from a quiet watch.
 #pragma once
 
 #include <cpprest/http_client.h>
@@ -54,8 +54,16 @@ class WatchStream {
 class ApiClient {
  public:
   static constexpr std::chrono::seconds kRequestTimeout{30};
+  // A watch that sends nothing for this long is on a dead connection (a peer that vanished
+  // without a FIN or RST, a hung apiserver, a dropped route), and is given up. kube-apiserver's
+  // watch cache sends every watch with allowWatchBookmarks=true a BOOKMARK about every minute
+  // (cacher's bookmarkFrequency, 1 min, dispatched in 1 s buckets; measured: 60-61 s apart), so
+  // a live watch is never quiet for 75 s; the 14 s to spare absorb a busy apiserver. Watches
+  // served without the watch cache send no bookmarks, and are merely opened again after 75 s.
+  static constexpr std::chrono::seconds kWatchInactivityTimeout{75};
 
-  // `longest_watch` is the largest timeoutSeconds any watch will ask for.
+  // `longest_watch` is the largest timeoutSeconds any watch will ask for: a watch ends by itself
+  // by then, so a shorter silence than kWatchInactivityTimeout already means a dead connection.
   ApiClient(const ClusterConfig& config, std::chrono::seconds longest_watch);
 
   ApiResponse get(const std::string& path);

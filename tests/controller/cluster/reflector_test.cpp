@@ -1,31 +1,48 @@
 // Reflector<Resource> against the real kube-apiserver: the store follows adds, changes and
-// deletes, and a relist drops what was deleted while the reflector was not watching.
+// deletes, and a relist drops what was deleted while the reflector was not watching. Through a
+// TcpRelay that freezes its connections: a half-open watch is given up and opened again.
 #include "kube/reflector.h"
 
 #include <gtest/gtest.h>
 
+#include <iostream>
 #include <thread>
 
 #include "local_cluster_fixture.h"
+#include "tcp_relay.h"
 #include "wait_until.h"
 
 namespace snigate::controller::kube {
 namespace {
 
+using namespace std::chrono_literals;
 using test::LocalClusterEnvironment;
+
+// How these tests read the store: the "mark" label of one Service, nullopt when it is not there.
+std::optional<std::string> label_of(const ObjectStore& store, const std::string& name) {
+  for (const auto& object : store.list(Services::kind)) {
+    if ((*object)["metadata"]["name"] == name) return (*object)["metadata"]["labels"].value("mark", "");
+  }
+  return std::nullopt;
+}
+
+// The admin kubeconfig, with the server reached through `relay`.
+ClusterConfig config_through(const test::TcpRelay& relay) {
+  ClusterConfig config = load_kubeconfig(LocalClusterEnvironment::admin_kubeconfig());
+  config.server = "https://127.0.0.1:" + std::to_string(relay.port());
+  return config;
+}
+
+std::uint16_t apiserver_port() {
+  const std::string server = load_kubeconfig(LocalClusterEnvironment::admin_kubeconfig()).server;
+  return static_cast<std::uint16_t>(std::stoi(server.substr(server.rfind(':') + 1)));
+}
 
 class ReflectorTest : public test::LocalClusterTest {
  protected:
   std::string service_manifest(const std::string& name, const std::string& label) {
     return "apiVersion: v1\nkind: Service\nmetadata:\n  name: " + name + "\n  namespace: " + test_namespace() +
            "\n  labels:\n    mark: " + label + "\nspec:\n  ports:\n  - port: 443\n";
-  }
-
-  std::optional<std::string> label_of(const ObjectStore& store, const std::string& name) {
-    for (const auto& object : store.list(Services::kind)) {
-      if ((*object)["metadata"]["name"] == name) return (*object)["metadata"]["labels"].value("mark", "");
-    }
-    return std::nullopt;
   }
 };
 
@@ -73,6 +90,35 @@ TEST_F(ReflectorTest, FirstListIsWholeEvenWithSmallPages) {
   std::thread running([&] { reflector.run(); });
   EXPECT_TRUE(test::wait_until([&] { return store.synced(Services::kind); }, std::chrono::seconds(5)));
   EXPECT_EQ(store.list(Services::kind).size(), 7u);
+  stop.trigger();
+  running.join();
+}
+
+// The relay freezes the watch's connection: no FIN, no RST, no bytes, as when the apiserver's host
+// vanishes. A change made then must still reach the store within about a minute: the watch is
+// given up after ApiClient::kWatchInactivityTimeout without a byte (bookmarks come every minute)
+// and opened again on a new connection, from the last resourceVersion.
+TEST_F(ReflectorTest, HalfOpenWatchIsGivenUpAndOpenedAgain) {
+  apply(service_manifest("first", "one"));
+  test::TcpRelay relay(apiserver_port());
+  ApiClient api(config_through(relay), 600s);  // --min-watch-timeout's default: watches of 5-10 min
+  ObjectStore store;
+  telemetry::ControllerMetrics metrics;
+  StopSignal stop;
+  Reflector<Services> reflector(api, store, metrics, stop, {.watch_namespace = test_namespace()});
+  std::thread running([&] { reflector.run(); });
+  ASSERT_TRUE(test::wait_until([&] { return label_of(store, "first") == "one"; }, 5s));
+  std::this_thread::sleep_for(500ms);  // the watch is open
+
+  relay.freeze();
+  const auto frozen = std::chrono::steady_clock::now();
+  kubectl("label service first -n " + test_namespace() + " mark=after-freeze --overwrite");
+  EXPECT_TRUE(test::wait_until([&] { return label_of(store, "first") == "after-freeze"; },
+                               ApiClient::kWatchInactivityTimeout + 20s, 100ms))
+      << "the half-open watch was not given up";
+  std::cout << "change after the freeze reached the store in "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - frozen).count() << " ms\n";
+  EXPECT_EQ(metrics.kind(Services::kind).lists, 1u) << "a broken connection needs no list, only a new watch";
   stop.trigger();
   running.join();
 }
