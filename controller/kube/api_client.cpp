@@ -47,9 +47,7 @@ std::string ApiResponse::describe() const {
 WatchStream::WatchStream(web::http::http_response response, pplx::cancellation_token_source cancel)
     : response_(std::move(response)), body_(response_.body()), cancel_(std::move(cancel)) {}
 
-WatchStream::~WatchStream() { cancel(); }
-
-void WatchStream::cancel() { cancel_.cancel(); }
+WatchStream::~WatchStream() { cancel_.cancel(); }
 
 std::optional<nlohmann::json> WatchStream::next_event() {
   while (true) {
@@ -92,11 +90,13 @@ ApiResponse ApiClient::finish(web::http::http_response response) {
   return result;
 }
 
-ApiResponse ApiClient::get(const std::string& path) {
+ApiResponse ApiClient::get(const std::string& path, const pplx::cancellation_token& cancel) {
   try {
-    return finish(requests_.request(prepare(web::http::methods::GET, path)).get());
+    return finish(requests_.request(prepare(web::http::methods::GET, path), cancel).get());
   } catch (const web::http::http_exception& error) {
     throw ApiUnreachable("GET " + server_ + path + " failed: " + error.what());
+  } catch (const pplx::task_canceled&) {
+    throw ApiUnreachable("GET " + server_ + path + " cancelled");
   }
 }
 
@@ -111,8 +111,10 @@ ApiResponse ApiClient::send(const web::http::method& method, const std::string& 
   }
 }
 
-std::unique_ptr<WatchStream> ApiClient::watch(const std::string& path, ApiResponse& refused) {
-  pplx::cancellation_token_source cancel;
+std::unique_ptr<WatchStream> ApiClient::watch(const std::string& path, ApiResponse& refused,
+                                              pplx::cancellation_token cancel_watch) {
+  // Its own source, so that dropping the stream closes its connection alone.
+  pplx::cancellation_token_source cancel = pplx::cancellation_token_source::create_linked_source(cancel_watch);
   web::http::http_response response;
   try {
     response = watches_.request(prepare(web::http::methods::GET, path), cancel.get_token()).get();

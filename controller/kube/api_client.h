@@ -31,7 +31,8 @@ class ApiUnreachable : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// An open watch: one JSON event per line until the server ends the stream.
+// An open watch: one JSON event per line until the server ends the stream. Dropping it closes
+// the connection.
 class WatchStream {
  public:
   WatchStream(web::http::http_response response, pplx::cancellation_token_source cancel);
@@ -39,11 +40,9 @@ class WatchStream {
   WatchStream(const WatchStream&) = delete;
   WatchStream& operator=(const WatchStream&) = delete;
 
-  // The next event, or nullopt when the server ended the stream. Throws ApiUnreachable.
+  // The next event, or nullopt when the server ended the stream. Throws ApiUnreachable, also when
+  // the watch was cancelled.
   std::optional<nlohmann::json> next_event();
-
-  // Ends the stream from another thread; next_event() then returns or throws at once.
-  void cancel();
 
  private:
   web::http::http_response response_;
@@ -66,13 +65,15 @@ class ApiClient {
   // by then, so a shorter silence than kWatchInactivityTimeout already means a dead connection.
   ApiClient(const ClusterConfig& config, std::chrono::seconds longest_watch);
 
-  ApiResponse get(const std::string& path);
+  // `cancel` ends the request from another thread: it then throws ApiUnreachable at once.
+  ApiResponse get(const std::string& path, const pplx::cancellation_token& cancel = pplx::cancellation_token::none());
   ApiResponse send(const web::http::method& method, const std::string& path, const nlohmann::json& body,
                    const std::string& content_type = "application/json");
 
   // Starts a watch. The response status is checked by the caller: a non-2xx watch comes back as
-  // an ApiResponse through `refused`, and the stream is empty.
-  std::unique_ptr<WatchStream> watch(const std::string& path, ApiResponse& refused);
+  // an ApiResponse through `refused`, and the stream is empty. `cancel` ends the request or the
+  // stream from another thread.
+  std::unique_ptr<WatchStream> watch(const std::string& path, ApiResponse& refused, pplx::cancellation_token cancel);
 
   const std::string& server() const { return server_; }
 

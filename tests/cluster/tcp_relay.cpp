@@ -85,6 +85,12 @@ void TcpRelay::freeze() {
   for (auto& connection : connections_) connection->frozen = true;
 }
 
+void TcpRelay::freeze_all() {
+  std::lock_guard lock(mutex_);
+  for (auto& connection : connections_) connection->frozen = true;
+  freeze_new_ = true;
+}
+
 void TcpRelay::accept_connection() {
   auto connection = std::make_unique<Connection>();
   connection->client.reset(::accept4(listener_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
@@ -96,6 +102,7 @@ void TcpRelay::accept_connection() {
     return;  // the client sees its connection closed, as it would see a refused one
   }
   ::fcntl(connection->server.get(), F_SETFL, O_NONBLOCK);
+  connection->frozen = freeze_new_;
   connections_.push_back(std::move(connection));
 }
 

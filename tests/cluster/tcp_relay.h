@@ -27,6 +27,8 @@ class TcpRelay {
 
   // Stops forwarding on every connection open now; returns once no byte moves on them any more.
   void freeze();
+  // Freezes every connection from now on too, as soon as it is accepted.
+  void freeze_all();
 
  private:
   struct Connection;
@@ -39,6 +41,7 @@ class TcpRelay {
   io::UniqueFd listener_;
   std::mutex mutex_;  // held while the relay moves bytes, so freeze() is immediate
   std::vector<std::unique_ptr<Connection>> connections_;
+  bool freeze_new_ = false;
   std::atomic<bool> stopping_ = false;
   std::thread thread_;
 };

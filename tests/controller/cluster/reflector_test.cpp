@@ -1,6 +1,7 @@
 // Reflector<Resource> against the real kube-apiserver: the store follows adds, changes and
 // deletes, and a relist drops what was deleted while the reflector was not watching. Through a
-// TcpRelay that freezes its connections: a half-open watch is given up and opened again.
+// TcpRelay that freezes its connections: a half-open watch is given up and opened again, and a
+// stop ends a list that gets no answer.
 #include "kube/reflector.h"
 
 #include <gtest/gtest.h>
@@ -121,6 +122,26 @@ TEST_F(ReflectorTest, HalfOpenWatchIsGivenUpAndOpenedAgain) {
   EXPECT_EQ(metrics.kind(Services::kind).lists, 1u) << "a broken connection needs no list, only a new watch";
   stop.trigger();
   running.join();
+}
+
+// A list that gets no answer (the relay holds every connection) must not hold up the stop: the
+// stop signal cancels the request instead of waiting for its 30 s timeout.
+TEST_F(ReflectorTest, StopCancelsAListInFlight) {
+  test::TcpRelay relay(apiserver_port());
+  relay.freeze_all();
+  ApiClient api(config_through(relay), 20s);
+  ObjectStore store;
+  telemetry::ControllerMetrics metrics;
+  StopSignal stop;
+  Reflector<Services> reflector(api, store, metrics, stop, {.watch_namespace = test_namespace()});
+  std::thread running([&] { reflector.run(); });
+  std::this_thread::sleep_for(1s);
+  ASSERT_EQ(metrics.kind(Services::kind).lists, 0u);
+
+  const auto stop_started = std::chrono::steady_clock::now();
+  stop.trigger();
+  running.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - stop_started, 2s) << "stop waited for the list";
 }
 
 }  // namespace
