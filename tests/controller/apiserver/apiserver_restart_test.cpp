@@ -1,6 +1,7 @@
 // The controller through kube-apiserver restarts: with an etcd compaction it reconnects, gets
 // 410 Gone for its compacted resourceVersion, relists, and so also learns of a deletion it never
 // saw as an event; without one, it relists once from the fresh watch cache instead of looping.
+// Without a watch cache (--watch-cache=false) every list is paged, `continue` after `continue`.
 // This restarts the apiserver, so the binary runs on a private cluster of its own (see main
 // below) and never disturbs tests that share the default one.
 #include <gtest/gtest.h>
@@ -12,6 +13,7 @@
 #include <thread>
 
 #include "controller_fixture.h"
+#include "kube/reflector.h"
 #include "wait_until.h"
 
 namespace snigate::test {
@@ -128,9 +130,7 @@ TEST_F(ApiServerRestartTest, ReconnectsRelistsAfter410AndCatchesUp) {
   // While no apiserver runs: delete a Service behind everyone's back (no watch will ever report
   // it), move etcd's revision on and compact its history, so resumed watches get 410 Gone.
   etcd("deleterange", {{"key", base64("/registry/services/specs/" + test_namespace() + "/gone")}});
-  const auto written = etcd("put", {{"key", base64("/snigate-test/advance")}, {"value", base64("x")}});
-  const std::string revision = written["header"]["revision"];
-  etcd("compaction", {{"revision", revision}, {"physical", true}});
+  compact_etcd();
   start_apiserver(command);
 
   apply_routed_service("new", "new.example.com", {"192.0.2.3"});
@@ -167,6 +167,43 @@ TEST_F(ApiServerRestartTest, RelistsOnceFromTheWatchCacheWithoutCompaction) {
   std::cout << "namespaced Service LISTs since the restart: " << lists << "\n";
   EXPECT_LE(lists, 2) << "the controller relists in a loop";
   EXPECT_EQ(metric(controller, "snigate_controller_relists_total{kind=\"Service\"}"), 1);
+}
+
+// Without a watch cache the apiserver pages even the first list (resourceVersion=0), so every
+// later list is paged too, as client-go does. After a compaction the watch gets 410, the relist
+// at the last version gets 410 as well (an exact read from etcd), and the quorum list (no
+// resourceVersion) follows, four `continue` pages of two Services.
+TEST_F(ApiServerRestartTest, PagesEveryListWithoutAWatchCache) {
+  using controller::kube::Services;
+  for (int i = 0; i < 7; ++i) apply(plain_service("paged-" + std::to_string(i)));
+  const auto command = apiserver_command();
+  auto without_watch_cache = command;
+  without_watch_cache.push_back("--watch-cache=false");
+  stop_apiserver();
+  start_apiserver(without_watch_cache);
+
+  controller::kube::ApiClient api(controller::kube::load_kubeconfig(LocalClusterEnvironment::admin_kubeconfig()), 20s);
+  controller::kube::ObjectStore store;
+  controller::telemetry::ControllerMetrics metrics;
+  controller::StopSignal stop;
+  controller::kube::Reflector<Services> reflector(api, store, metrics, stop, {.watch_namespace = test_namespace(), .page_size = 2});
+  std::thread running([&] { reflector.run(); });
+  auto services = [&] { return store.list(Services::kind).size(); };
+  EXPECT_TRUE(wait_until([&] { return services() == 7; }, 10s));
+  EXPECT_EQ(namespaced_service_lists(), 4) << "7 Services in pages of 2";
+
+  stop_apiserver();
+  compact_etcd();
+  start_apiserver(without_watch_cache);
+  apply(plain_service("paged-7"));
+  EXPECT_TRUE(wait_until([&] { return services() == 8; }, 30s));
+  EXPECT_EQ(metrics.kind(Services::kind).relists, 1u);
+  EXPECT_EQ(namespaced_service_lists(), 1 + 4) << "the relist that got 410, then 8 Services in pages of 2";
+
+  stop.trigger();
+  running.join();
+  stop_apiserver();
+  start_apiserver(command);
 }
 
 }  // namespace
