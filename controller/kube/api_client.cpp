@@ -8,6 +8,8 @@
 #include <cpprest/containerstream.h>
 #include <pplx/threadpool.h>
 
+#include <algorithm>
+
 namespace snigate::controller::kube {
 namespace {
 
@@ -53,9 +55,7 @@ std::string ApiResponse::describe() const {
 WatchStream::WatchStream(web::http::http_response response, pplx::cancellation_token_source cancel)
     : response_(std::move(response)), body_(response_.body()), cancel_(std::move(cancel)) {}
 
-WatchStream::~WatchStream() { cancel(); }
-
-void WatchStream::cancel() { cancel_.cancel(); }
+WatchStream::~WatchStream() { cancel_.cancel(); }
 
 std::optional<nlohmann::json> WatchStream::next_event() {
   while (true) {
@@ -77,7 +77,7 @@ ApiClient::ApiClient(const ClusterConfig& config, std::chrono::seconds longest_w
     : server_(config.server),
       token_(config.token, config.token_file),
       requests_(config.server, client_config(config, kRequestTimeout)),
-      watches_(config.server, client_config(config, longest_watch + std::chrono::seconds(30))) {}
+      watches_(config.server, client_config(config, std::min(kWatchInactivityTimeout, longest_watch + std::chrono::seconds(30)))) {}
 
 web::http::http_request ApiClient::prepare(const web::http::method& method, const std::string& path) {
   web::http::http_request request(method);
@@ -100,8 +100,10 @@ ApiResponse ApiClient::finish(web::http::http_response response) {
 
 // cpprestsdk's timeout belongs to the client and restarts with every byte received, so a deadline
 // is a timer on cpprestsdk's own thread pool that cancels the request, body included.
-ApiResponse ApiClient::perform(const web::http::http_request& request, Deadline deadline, const std::string& what) {
-  pplx::cancellation_token_source cancel;
+ApiResponse ApiClient::perform(const web::http::http_request& request, Deadline deadline,
+                               const pplx::cancellation_token& cancel_request, const std::string& what) {
+  pplx::cancellation_token linked = cancel_request;  // create_linked_source takes a non-const reference
+  pplx::cancellation_token_source cancel = pplx::cancellation_token_source::create_linked_source(linked);
   std::optional<boost::asio::steady_timer> timer;
   if (deadline) {
     timer.emplace(crossplat::threadpool::shared_instance().service(), *deadline);
@@ -113,6 +115,7 @@ ApiResponse ApiClient::perform(const web::http::http_request& request, Deadline 
   try {
     response = requests_.request(request, cancel.get_token()).get();
   } catch (const std::exception& error) {
+    if (cancel_request.is_canceled()) throw ApiUnreachable(what + " cancelled");
     if (cancel.get_token().is_canceled()) throw ApiUnreachable(what + " had no answer before its deadline");
     throw ApiUnreachable(what + " failed: " + error.what());
   }
@@ -124,19 +127,21 @@ ApiResponse ApiClient::perform(const web::http::http_request& request, Deadline 
   }
 }
 
-ApiResponse ApiClient::get(const std::string& path, Deadline deadline) {
-  return perform(prepare(web::http::methods::GET, path), deadline, "GET " + server_ + path);
+ApiResponse ApiClient::get(const std::string& path, Deadline deadline, const pplx::cancellation_token& cancel) {
+  return perform(prepare(web::http::methods::GET, path), deadline, cancel, "GET " + server_ + path);
 }
 
 ApiResponse ApiClient::send(const web::http::method& method, const std::string& path, const nlohmann::json& body,
                             const std::string& content_type, Deadline deadline) {
   web::http::http_request request = prepare(method, path);
   request.set_body(body.dump(), content_type);
-  return perform(request, deadline, method + " " + server_ + path);
+  return perform(request, deadline, pplx::cancellation_token::none(), method + " " + server_ + path);
 }
 
-std::unique_ptr<WatchStream> ApiClient::watch(const std::string& path, ApiResponse& refused) {
-  pplx::cancellation_token_source cancel;
+std::unique_ptr<WatchStream> ApiClient::watch(const std::string& path, ApiResponse& refused,
+                                              pplx::cancellation_token cancel_watch) {
+  // Its own source, so that dropping the stream closes its connection alone.
+  pplx::cancellation_token_source cancel = pplx::cancellation_token_source::create_linked_source(cancel_watch);
   web::http::http_response response;
   try {
     response = watches_.request(prepare(web::http::methods::GET, path), cancel.get_token()).get();

@@ -1,15 +1,16 @@
 // Keeps one kind of Kubernetes object in the ObjectStore equal to the API server's, with
 // client-go's reflector semantics, written once for every kind:
-//   LIST (paged; resourceVersion=0 first, so the watch cache answers), then WATCH from the list's
+//   LIST (resourceVersion=0 first, so the watch cache answers; paged only where the watch cache
+//   cannot answer, as client-go decides), then WATCH from the list's
 //   resourceVersion with bookmarks and a randomized timeout. Events and BOOKMARKs advance the
 //   resourceVersion; a stream that ends normally is watched again without a list; ERROR 410 Gone
 //   (the resourceVersion was compacted away) lists again; other failures back off with jitter.
-//   A list replaces the kind's objects, so deletions missed while disconnected disappear.
+//   A list replaces the kind's objects, so deletions missed while disconnected disappear. The
+//   stop signal cancels the request in flight.
 #pragma once
 
 #include <chrono>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <random>
 #include <string>
@@ -38,10 +39,7 @@ class Reflector {
             ReflectorSettings settings)
       : api_(api), store_(store), counters_(metrics.kind(Resource::kind)), stop_(stop), settings_(std::move(settings)),
         random_(std::random_device{}()) {
-    stop_.on_stop([this] {
-      std::lock_guard lock(watch_mutex_);
-      if (watch_) watch_->cancel();
-    });
+    stop_.on_stop([this] { cancel_.cancel(); });
   }
 
   // One list into the store, for --dump-snapshot; throws ApiUnreachable, false on an HTTP error.
@@ -86,34 +84,55 @@ class Reflector {
     return resource_version_.empty() ? "0" : resource_version_;
   }
 
+  // Whether a list at `version` asks for pages, as client-go's reflector decides: a list at the
+  // last resourceVersion seen ("not older than") is served whole from the watch cache only
+  // without a limit; with a limit it becomes an exact read from etcd, which after an apiserver
+  // restart succeeds at a version the fresh watch cache then refuses to watch from (410), again
+  // and again. "0" is paged anyway (the cache ignores the limit; without a cache, etcd pages), and
+  // so is everything once the server paged a "0" list (no watch cache for this resource).
+  bool paged(const std::string& version) const { return version.empty() || version == "0" || server_pages_; }
+
+  enum class ListEnd { listed, version_unavailable, failed };
+
+  // As client-go: when the server no longer has (410) or does not yet have (504
+  // ResourceVersionTooLarge, as from an apiserver on a restored etcd) the version asked for, the
+  // quorum list follows at once, without a backoff.
   bool list() {
+    ListEnd end = list_at(list_resource_version());
+    if (end == ListEnd::version_unavailable) {
+      last_version_unavailable_ = true;
+      end = list_at("");
+    }
+    return end == ListEnd::listed;
+  }
+
+  ListEnd list_at(const std::string& asked) {
+    const bool ask_pages = paged(asked);
     std::vector<typename Resource::Object> objects;
     std::vector<model::UndecodableObject> undecodable;
     std::string continue_token;
     std::string version;
     do {
-      std::string path = collection() + "?limit=" + std::to_string(settings_.page_size);
-      if (continue_token.empty()) {
-        if (const std::string asked = list_resource_version(); !asked.empty()) path += "&resourceVersion=" + asked;
-      } else {
-        path += "&continue=" + web::uri::encode_data_string(continue_token);
-      }
-      const ApiResponse response = api_.get(path);
-      if (response.status == 410) {
-        log::write(log::Level::info, "list resourceVersion expired; listing the latest state",
+      if (stop_.stopped()) return ListEnd::failed;
+      std::string path = collection() + "?";
+      if (ask_pages) path += "limit=" + std::to_string(settings_.page_size) + "&";
+      path += continue_token.empty() ? "resourceVersion=" + asked : "continue=" + web::uri::encode_data_string(continue_token);
+      const ApiResponse response = api_.get(path, std::nullopt, cancel_.get_token());
+      if (response.status == 410 || too_large_resource_version(response.status, response.body)) {
+        log::write(log::Level::info, "list resourceVersion unavailable; listing the latest state",
                    {{"kind", Resource::kind}, {"error", response.describe()}});
-        last_version_unavailable_ = true;
-        return false;
+        return ListEnd::version_unavailable;
       }
       if (!response.ok()) {
         log::write(log::Level::warn, "list failed", {{"kind", Resource::kind}, {"error", response.describe()}});
-        return false;
+        return ListEnd::failed;
       }
       for (const auto& item : response.body.value("items", nlohmann::json::array())) decode_into(item, objects, undecodable);
       const auto& metadata = response.body.value("metadata", nlohmann::json::object());
       continue_token = metadata.value("continue", "");
       version = metadata.value("resourceVersion", "");
-    } while (!continue_token.empty() && !stop_.stopped());
+      if (asked == "0" && !continue_token.empty()) server_pages_ = true;
+    } while (!continue_token.empty());
 
     const std::size_t count = objects.size();
     store_.change(
@@ -129,7 +148,7 @@ class Reflector {
     resource_version_ = version;
     last_version_unavailable_ = false;
     log::write(log::Level::info, "listed", {{"kind", Resource::kind}, {"objects", count}, {"resourceVersion", version}});
-    return true;
+    return ListEnd::listed;
   }
 
   WatchEnd watch() {
@@ -137,30 +156,20 @@ class Reflector {
     const std::string path = collection() + "?watch=true&allowWatchBookmarks=true&resourceVersion=" + resource_version_ +
                              "&timeoutSeconds=" + std::to_string(spread(random_));
     if (watches_opened_++ > 0) counters_.watch_restarts++;
+    const auto opened = std::chrono::steady_clock::now();
     ApiResponse refused;
-    std::unique_ptr<WatchStream> stream = api_.watch(path, refused);
-    if (!stream) return refused.status == 410 ? gone(refused.describe()) : failed(refused.describe());
-    {
-      std::lock_guard lock(watch_mutex_);
-      watch_ = stream.get();
-    }
-    struct Forget {
-      Reflector* reflector;
-      ~Forget() {
-        std::lock_guard lock(reflector->watch_mutex_);
-        reflector->watch_ = nullptr;
-      }
-    } forget{this};
-    if (stop_.stopped()) return WatchEnd::stream_ended;
+    const std::unique_ptr<WatchStream> stream = api_.watch(path, refused, cancel_.get_token());
+    if (!stream) return refused_or_failed(refused.status, refused.body, refused.describe());
 
+    std::uint64_t events = 0;
     while (std::optional<nlohmann::json> event = stream->next_event()) {
       const std::string type = event->value("type", "");
       const nlohmann::json& object = event->contains("object") ? event->at("object") : nlohmann::json::object();
       if (type == "ERROR") {
         const int code = object.value("code", 0);
-        const std::string message = "watch error " + std::to_string(code) + ": " + object.value("message", "");
-        return code == 410 ? gone(message) : failed(message);
+        return refused_or_failed(code, object, "watch error " + std::to_string(code) + ": " + object.value("message", ""));
       }
+      ++events;
       resource_version_ = object.value("/metadata/resourceVersion"_json_pointer, resource_version_);
       counters_.events_handled++;
       if (type == "ADDED" || type == "MODIFIED") {
@@ -169,6 +178,11 @@ class Reflector {
         const model::ObjectMeta meta = model::decode_metadata_leniently(object);
         store_.change(Resource::kind, [&](model::ClusterState& state) { return state.remove(Resource::kind, meta.namespace_name, meta.name); });
       }
+    }
+    // As client-go: a server (or something in between) that ends every watch at once would
+    // otherwise be asked again and again without a pause.
+    if (events == 0 && std::chrono::steady_clock::now() - opened < std::chrono::seconds(1)) {
+      return failed("the server ended the watch at once, with no events");
     }
     return WatchEnd::stream_ended;
   }
@@ -206,6 +220,26 @@ class Reflector {
     });
   }
 
+  // A watch refused with `status` (or ended by an ERROR event with that code): 410 Gone lists
+  // again at the last version; a version the server does not have yet lists with a quorum read.
+  WatchEnd refused_or_failed(int status, const nlohmann::json& body, const std::string& reason) {
+    if (too_large_resource_version(status, body)) {
+      last_version_unavailable_ = true;
+      return gone(reason);
+    }
+    return status == 410 ? gone(reason) : failed(reason);
+  }
+
+  // client-go's isTooLargeResourceVersionError: the cause since Kubernetes 1.18.6, the message
+  // before.
+  static bool too_large_resource_version(int status, const nlohmann::json& body) {
+    if (status != 504 || !body.is_object()) return false;
+    for (const auto& cause : body.value("/details/causes"_json_pointer, nlohmann::json::array())) {
+      if (cause.value("reason", "") == "ResourceVersionTooLarge") return true;
+    }
+    return body.value("message", "").find("Too large resource version") != std::string::npos;
+  }
+
   WatchEnd gone(const std::string& reason) {
     log::write(log::Level::info, "watch resourceVersion gone; relisting", {{"kind", Resource::kind}, {"reason", reason}});
     return WatchEnd::gone;
@@ -225,9 +259,9 @@ class Reflector {
   std::mt19937 random_;
   std::string resource_version_;
   bool last_version_unavailable_ = false;
+  bool server_pages_ = false;
   std::uint64_t watches_opened_ = 0;
-  std::mutex watch_mutex_;
-  WatchStream* watch_ = nullptr;
+  pplx::cancellation_token_source cancel_;  // cancelled by the stop signal
 };
 
 }  // namespace snigate::controller::kube
