@@ -56,7 +56,7 @@ def markdown(result: dict) -> str:
         f"(controller `{meta['snigate']['controller_version']}`). Machine: {machine['cpu']}, {machine['cpus']} CPUs, "
         f"{machine['memory_gib']} GiB, Linux {machine['kernel']}; load average "
         f"{' '.join(machine['load_average_at_start'])} at the start, {' '.join(meta['load_average_at_end'])} at the end. "
-        f"The run took {meta['duration_s']:,} s.", "",
+        f"The run took {meta['duration_s']:,} s: `{meta.get('command', 'bench/controller-scale')}`.", "",
         "| figure | value |", "|---|---|",
         f"| objects created ({creation['objects']:,}, {creation['concurrency']} connections) | "
         f"{creation['seconds']:.1f} s, {creation['per_s']:,.0f} objects/s |",
