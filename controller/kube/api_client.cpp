@@ -102,8 +102,11 @@ ApiResponse ApiClient::finish(web::http::http_response response) {
 // is a timer on cpprestsdk's own thread pool that cancels the request, body included.
 ApiResponse ApiClient::perform(const web::http::http_request& request, Deadline deadline,
                                const pplx::cancellation_token& cancel_request, const std::string& what) {
-  pplx::cancellation_token linked = cancel_request;  // create_linked_source takes a non-const reference
-  pplx::cancellation_token_source cancel = pplx::cancellation_token_source::create_linked_source(linked);
+  // Linking to cancellation_token::none() throws, and create_linked_source takes a non-const reference.
+  pplx::cancellation_token linked = cancel_request;
+  pplx::cancellation_token_source cancel = linked.is_cancelable()
+                                               ? pplx::cancellation_token_source::create_linked_source(linked)
+                                               : pplx::cancellation_token_source();
   std::optional<boost::asio::steady_timer> timer;
   if (deadline) {
     timer.emplace(crossplat::threadpool::shared_instance().service(), *deadline);

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "kube/api_client.h"
-#include "kube/backoff.h"
+#include "backoff.h"
 #include "kube/object_store.h"
 #include "kube/resources.h"
 #include "stop_signal.h"

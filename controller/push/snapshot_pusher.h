@@ -13,7 +13,7 @@
 #include <optional>
 #include <string>
 
-#include "kube/backoff.h"
+#include "backoff.h"
 #include "push/control_socket.h"
 #include "snapshot/snapshot.h"
 #include "stop_signal.h"
@@ -76,7 +76,7 @@ class SnapshotPusher {
   std::optional<snapshot::Snapshot> refused_;          // not offered again until the content changes
   int refusals_ = 0;                                   // of refused_, in a row
   std::uint64_t dataplane_generation_ = 0;
-  kube::Backoff reconnect_backoff_{std::chrono::milliseconds(100), std::chrono::milliseconds(5000)};
+  Backoff reconnect_backoff_{std::chrono::milliseconds(100), std::chrono::milliseconds(5000)};
 };
 
 }  // namespace snigate::controller::push

@@ -6,7 +6,7 @@
 
 #include <fstream>
 
-#include "kube/backoff.h"
+#include "backoff.h"
 
 namespace snigate::controller::kube {
 namespace {

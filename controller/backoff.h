@@ -7,7 +7,7 @@
 #include <chrono>
 #include <random>
 
-namespace snigate::controller::kube {
+namespace snigate::controller {
 
 class Backoff {
  public:
@@ -32,4 +32,4 @@ class Backoff {
   std::mt19937 random_;
 };
 
-}  // namespace snigate::controller::kube
+}  // namespace snigate::controller
