@@ -5,7 +5,8 @@ namespace snigate::control {
 std::optional<std::string> RouteStore::apply(snapshot::Snapshot snapshot, Ordering ordering) {
   std::lock_guard lock(apply_mutex_);
   auto started = std::chrono::steady_clock::now();
-  if (auto old = current(); old && ordering == Ordering::strict) {
+  const auto old = current();
+  if (old && ordering == Ordering::strict) {
     const auto& current_snapshot = old->snapshot();
     bool stale = snapshot.generation < current_snapshot.generation ||
                  (snapshot.generation == current_snapshot.generation && snapshot != current_snapshot);
@@ -17,7 +18,7 @@ std::optional<std::string> RouteStore::apply(snapshot::Snapshot snapshot, Orderi
   }
   std::size_t routes = snapshot.routes.size();
   std::uint64_t generation = snapshot.generation;
-  table_.store(std::make_shared<const routing::RouteTable>(std::move(snapshot), workers_), std::memory_order_release);
+  table_.store(std::make_shared<const routing::RouteTable>(std::move(snapshot), workers_, old.get()), std::memory_order_release);
   stats_.generation = generation;
   stats_.routes = routes;
   ++stats_.applied;

@@ -15,7 +15,7 @@ std::vector<std::uint32_t> weights_of(const std::vector<snapshot::Backend>& back
 
 RouteTarget::RouteTarget(std::string name, const std::vector<snapshot::Backend>& backends,
                          snapshot::ProxyProtocol proxy_protocol, std::size_t workers)
-    : name_(std::move(name)), proxy_protocol_(proxy_protocol) {
+    : name_(std::move(name)), source_backends_(backends), proxy_protocol_(proxy_protocol) {
   for (const auto& backend : backends) {
     backends_.emplace_back(boost::asio::ip::make_address(backend.address), backend.port);
   }
@@ -24,9 +24,27 @@ RouteTarget::RouteTarget(std::string name, const std::vector<snapshot::Backend>&
   for (std::size_t i = 0; i < workers; ++i) balancers_.push_back(WorkerBalancer{BackendBalancer(weights)});
 }
 
-RouteTable::RouteTable(snapshot::Snapshot snapshot, std::size_t workers) : snapshot_(std::move(snapshot)) {
+RouteTable::Target RouteTable::target_for(const snapshot::Route& route, std::size_t workers, const RouteTable* previous) const {
+  if (previous != nullptr) {
+    if (route.is_wildcard()) {
+      const auto found = previous->wildcards_.find(std::string_view(route.hostname).substr(2));
+      if (found != previous->wildcards_.end() && found->second.mode == route.wildcard &&
+          found->second.target->serves(route.backends, route.proxy_protocol)) {
+        return found->second.target;
+      }
+    } else if (const auto found = previous->exact_.find(route.hostname);
+               found != previous->exact_.end() && found->second->serves(route.backends, route.proxy_protocol)) {
+      return found->second;
+    }
+  }
+  return std::make_shared<const RouteTarget>(route.hostname, route.backends, route.proxy_protocol, workers);
+}
+
+RouteTable::RouteTable(snapshot::Snapshot snapshot, std::size_t workers, const RouteTable* previous)
+    : snapshot_(std::move(snapshot)) {
+  exact_.reserve(snapshot_.routes.size());
   for (const auto& route : snapshot_.routes) {
-    auto target = std::make_unique<RouteTarget>(route.hostname, route.backends, route.proxy_protocol, workers);
+    Target target = target_for(route, workers, previous);
     if (route.is_wildcard()) {
       wildcards_.emplace(route.hostname.substr(2), WildcardTarget{route.wildcard, std::move(target)});
     } else {
@@ -34,8 +52,12 @@ RouteTable::RouteTable(snapshot::Snapshot snapshot, std::size_t workers) : snaps
     }
   }
   if (snapshot_.default_backend) {
-    default_ = std::make_unique<RouteTarget>("default", snapshot_.default_backend->backends,
-                                             snapshot_.default_backend->proxy_protocol, workers);
+    const auto& wanted = *snapshot_.default_backend;
+    if (previous != nullptr && previous->default_ && previous->default_->serves(wanted.backends, wanted.proxy_protocol)) {
+      default_ = previous->default_;
+    } else {
+      default_ = std::make_shared<const RouteTarget>("default", wanted.backends, wanted.proxy_protocol, workers);
+    }
   }
 }
 

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -140,6 +141,44 @@ TEST(RouteTable, KeepsTheSnapshotItWasBuiltFrom) {
   auto snapshot = snapshot_of({route("www.example.com")}, true);
   RouteTable table(snapshot, 1);
   EXPECT_EQ(table.snapshot(), snapshot);
+}
+
+// A new snapshot that leaves a route as it was keeps that route's target, balancer state and
+// all: with a snapshot before every connection, clients still go round the backends.
+TEST(RouteTable, AnUnchangedRouteKeepsItsTargetAndItsPlaceInTheRotation) {
+  Route shop = route("shop.example.com");
+  shop.backends = {Backend{"10.0.0.1", 443, 1}, Backend{"10.0.0.2", 443, 1}, Backend{"10.0.0.3", 443, 1}};
+  Route wild = route("*.example.org");
+  auto first = std::make_shared<RouteTable>(snapshot_of({shop, wild}, true), 1);
+  std::vector<std::size_t> picks = {first->lookup("shop.example.com")->first_backend(0)};
+  for (int generation = 2; generation <= 3; ++generation) {
+    Snapshot next = snapshot_of({shop, wild}, true);
+    next.generation = generation;
+    auto table = std::make_shared<RouteTable>(next, 1, first.get());
+    EXPECT_EQ(table->lookup("shop.example.com"), first->lookup("shop.example.com"));
+    EXPECT_EQ(table->lookup("x.example.org"), first->lookup("x.example.org"));
+    EXPECT_EQ(table->lookup("other.example.net"), first->lookup("other.example.net")) << "the default backend";
+    picks.push_back(table->lookup("shop.example.com")->first_backend(0));
+    first = table;
+  }
+  EXPECT_EQ(picks, (std::vector<std::size_t>{0, 1, 2}));
+}
+
+TEST(RouteTable, AChangedRouteGetsANewTarget) {
+  const Route shop = route("shop.example.com");
+  const RouteTable first(snapshot_of({shop}), 1);
+  Route moved = shop;
+  moved.backends[0].port = 9443;
+  const RouteTable second(snapshot_of({moved}), 1, &first);
+  EXPECT_NE(second.lookup("shop.example.com"), first.lookup("shop.example.com"));
+  EXPECT_EQ(second.lookup("shop.example.com")->backends()[0].port(), 9443);
+  Route proxied = shop;
+  proxied.proxy_protocol = snapshot::ProxyProtocol::v2;
+  const RouteTable third(snapshot_of({proxied}), 1, &first);
+  EXPECT_NE(third.lookup("shop.example.com"), first.lookup("shop.example.com"));
+  const RouteTable suffix(snapshot_of({route("*.example.org", Wildcard::suffix)}), 1,
+                          std::make_unique<RouteTable>(snapshot_of({route("*.example.org")}), 1).get());
+  EXPECT_EQ(reached(suffix, "a.b.example.org"), "*.example.org") << "the wildcard mode is part of the route";
 }
 
 }  // namespace
