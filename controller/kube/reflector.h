@@ -9,6 +9,8 @@
 //   stop signal cancels the request in flight.
 #pragma once
 
+#include <malloc.h>
+
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -144,6 +146,10 @@ class Reflector {
           return true;
         },
         /*relist=*/true);
+    // A list's response (all of a kind's objects at once, as text and as a JSON tree) is freed by
+    // now, but glibc keeps freed memory in the arena of the thread that used it; without this,
+    // the peak of the first list of 10,000 Services stayed the controller's resident size.
+    malloc_trim(0);
     if (counters_.lists++ > 0) counters_.relists++;
     resource_version_ = version;
     last_version_unavailable_ = false;
