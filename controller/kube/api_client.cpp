@@ -59,16 +59,22 @@ WatchStream::~WatchStream() { cancel_.cancel(); }
 
 std::optional<nlohmann::json> WatchStream::next_event() {
   while (true) {
-    concurrency::streams::container_buffer<std::string> line;
+    // The body is a stream of bytes: a buffer of bytes to read into, as read_line's type asks (a
+    // container_buffer<std::string> is a buffer of char, which UBSan rightly refuses).
+    concurrency::streams::container_buffer<std::vector<std::uint8_t>> line;
     try {
       const size_t length = body_.read_line(line).get();
       if (length == 0 && body_.is_eof()) return std::nullopt;
     } catch (const std::exception& error) {
       throw ApiUnreachable(std::string("watch stream broke: ") + error.what());
     }
-    if (line.collection().empty()) continue;
-    nlohmann::json event = nlohmann::json::parse(line.collection(), drop_managed_fields, false);
-    if (event.is_discarded()) throw ApiUnreachable("watch stream sent a line that is not JSON: " + line.collection().substr(0, 200));
+    const std::vector<std::uint8_t>& bytes = line.collection();
+    if (bytes.empty()) continue;
+    nlohmann::json event = nlohmann::json::parse(bytes.begin(), bytes.end(), drop_managed_fields, false);
+    if (event.is_discarded()) {
+      throw ApiUnreachable("watch stream sent a line that is not JSON: " +
+                           std::string(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(bytes.size(), 200))));
+    }
     return event;
   }
 }

@@ -64,6 +64,12 @@ class Reflector {
       } catch (const ApiUnreachable& error) {
         if (stop_.stopped()) return;
         log::write(log::Level::warn, "API server unreachable", {{"kind", Resource::kind}, {"error", error.what()}});
+      } catch (const std::exception& error) {
+        // Anything else the server sends that we cannot read (a watch line that is JSON but no
+        // event, say) costs a backoff and a fresh list, never the controller.
+        if (stop_.stopped()) return;
+        need_list = true;
+        log::write(log::Level::error, "list/watch failed unexpectedly; listing again", {{"kind", Resource::kind}, {"error", error.what()}});
       }
       if (succeeded) {
         backoff_.reset();

@@ -1,5 +1,7 @@
 #include "report/report_writer.h"
 
+#include "telemetry/log.h"
+
 namespace snigate::controller::report {
 
 ReportWriter::ReportWriter(events::EventRecorder& events, kube::IngressStatusWriter& status, PublishedLoadBalancer published,
@@ -27,8 +29,14 @@ void ReportWriter::run() {
       report = std::move(*pending_);
       pending_.reset();
     }
-    events_.observe(report.problems, events::EventRecorder::Clock::now());
-    if (const auto load_balancer = published_()) status_.write(translate::ingress_status_updates(report.our_ingresses, *load_balancer));
+    // Events and status are best effort: a failure here is logged, and the next report (at most a
+    // second later) tries again; it must never end the controller.
+    try {
+      events_.observe(report.problems, events::EventRecorder::Clock::now());
+      if (const auto load_balancer = published_()) status_.write(translate::ingress_status_updates(report.our_ingresses, *load_balancer));
+    } catch (const std::exception& error) {
+      log::write(log::Level::error, "writing Events or Ingress status failed unexpectedly", {{"error", error.what()}});
+    }
   }
 }
 

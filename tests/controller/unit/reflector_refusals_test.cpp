@@ -195,5 +195,15 @@ TEST(ReflectorRefusals, WatchAnsweredResourceVersionTooLargeListsWithAQuorumRead
   EXPECT_EQ(requests[2].second, std::string(kList) + "limit=500&resourceVersion=");
 }
 
+// A watch line that is JSON but not an event threw out of the reflector's thread, which ended
+// the process: now it is logged, and the reflector lists again and goes on watching.
+TEST(ReflectorRefusals, AWatchLineThatIsNoEventLeadsToAFreshListNotACrash) {
+  ScriptedServer server([](const std::string& path) {
+    return http_response(200, path.starts_with(kWatch) ? "[1, 2]\n" : empty_list("5"));
+  });
+  RunningReflector reflector(server);
+  EXPECT_TRUE(test::wait_until([&] { return server.count("?resourceVersion=5") >= 1; }, 5s)) << "no relist after the unreadable line";
+}
+
 }  // namespace
 }  // namespace snigate::controller::kube
