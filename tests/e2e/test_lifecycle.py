@@ -1,6 +1,7 @@
 """Process-level behaviour: SIGTERM drain, the idle timeout, --max-connections, and running out
 of file descriptors without crashing."""
 
+import os
 import resource
 import signal
 import socket
@@ -78,6 +79,13 @@ def test_connections_beyond_max_connections_are_closed_at_once_and_counted(app_b
         tls.close()
 
 
+# UBSan checks a call's vptr by first probing that the object's memory is readable, and its probe
+# writes that memory into a pipe it opens: with every descriptor taken, the pipe fails and a static
+# Boost error_category in the binary's own data is reported as "invalid vptr ... memory cannot be
+# printed" (about one run in five, the dataplane of 9844825 too). That is the sanitizer, not the
+# dataplane, so the sanitizer build skips this test; the release build runs it every time.
+@pytest.mark.skipif(os.environ.get("SNIGATE_DATAPLANE_SANITIZED") == "1",
+                    reason="the sanitizer's memory probe needs a descriptor the test has taken away")
 def test_running_out_of_file_descriptors_pauses_accepting_and_recovers(app_backend, dataplane_factory):
     def small_descriptor_limit():
         resource.setrlimit(resource.RLIMIT_NOFILE, (48, 48))
