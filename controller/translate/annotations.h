@@ -29,4 +29,12 @@ inline std::optional<Upstream> upstream(const std::optional<std::string>& value)
   return std::nullopt;
 }
 
+inline constexpr std::string_view kProxyProtocolValues = "none, v1 or v2";
+inline constexpr std::string_view kUpstreamValues = "endpoints or service";
+
+// The message of an InvalidAnnotation problem: "snigate.io/upstream must be endpoints or service, not \"dns\"".
+inline std::string invalid_value(std::string_view key, std::string_view allowed, const std::string& value) {
+  return std::string(key) + " must be " + std::string(allowed) + ", not \"" + value + "\"";
+}
+
 }  // namespace snigate::controller::translate::annotations

@@ -93,7 +93,7 @@ std::vector<OurIngress> claim_ingresses(const model::ClusterState& state, const 
     const auto proxy_protocol = annotations::proxy_protocol(proxy_value);
     if (!proxy_protocol) {
       claims.report(owner, "InvalidAnnotation",
-                    std::string(annotations::kProxyProtocol) + " must be none, v1 or v2, not \"" + *proxy_value + "\"");
+                    annotations::invalid_value(annotations::kProxyProtocol, annotations::kProxyProtocolValues, *proxy_value));
     }
 
     bool default_backend_used = false;

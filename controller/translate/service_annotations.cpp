@@ -17,7 +17,7 @@ snapshot::Route service_route(const model::ClusterState& state, const model::Ser
   const auto proxy_protocol = annotations::proxy_protocol(proxy_value);
   if (!proxy_protocol) {
     claims.report(owner, "InvalidAnnotation",
-                  std::string(annotations::kProxyProtocol) + " must be none, v1 or v2, not \"" + *proxy_value + "\"");
+                  annotations::invalid_value(annotations::kProxyProtocol, annotations::kProxyProtocolValues, *proxy_value));
     return route;
   }
   route.proxy_protocol = *proxy_protocol;
@@ -25,7 +25,7 @@ snapshot::Route service_route(const model::ClusterState& state, const model::Ser
   const auto upstream = annotations::upstream(upstream_value);
   if (!upstream) {
     claims.report(owner, "InvalidAnnotation",
-                  std::string(annotations::kUpstream) + " must be endpoints or service, not \"" + *upstream_value + "\"");
+                  annotations::invalid_value(annotations::kUpstream, annotations::kUpstreamValues, *upstream_value));
     return route;
   }
   ResolvedBackends resolved =
