@@ -11,9 +11,16 @@
 namespace snigate::controller::translate {
 namespace {
 
+// The apiVersion an Event's involvedObject names, for the kinds the controller reads.
+std::string api_version_of(const std::string& kind) {
+  if (kind == "EndpointSlice") return "discovery.k8s.io/v1";
+  if (kind == "Ingress" || kind == "IngressClass") return "networking.k8s.io/v1";
+  return "v1";
+}
+
 void report_undecodable(const model::ClusterState& state, Claims& claims) {
   for (const auto& [key, object] : state.undecodable) {
-    claims.report(reference_to(object.meta, object.kind, ""), "InvalidObject",
+    claims.report(reference_to(object.meta, object.kind, api_version_of(object.kind)), "InvalidObject",
                   object.kind + " " + object.meta.qualified_name() + " cannot be read: " + object.error);
   }
 }

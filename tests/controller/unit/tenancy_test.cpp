@@ -121,6 +121,7 @@ TEST(UndecodableObjects, AreReportedAndTheRestRoute) {
   EXPECT_EQ(rendered_routes(translation.snapshot), std::vector<std::string>{"a.example.com -> 10.0.0.1:8443"});
   ASSERT_EQ(translation.problems.size(), 1u);
   EXPECT_EQ(translation.problems[0].reason, "InvalidObject");
+  EXPECT_EQ(translation.problems[0].object.api_version, "v1") << "an Event names the object's apiVersion";
   EXPECT_EQ(translation.problems[0].message, "Service shop/broken cannot be read: spec.ports[0].port: expected an integer");
 }
 
