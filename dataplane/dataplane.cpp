@@ -34,13 +34,15 @@ Dataplane::Dataplane(Options options)
     : options_(std::move(options)),
       routes_(options_.workers),
       limit_(options_.max_connections),
+      hello_budget_(options_.proxy.client_hello_memory),
       signals_(io_, SIGTERM, SIGINT, SIGHUP),
       drain_timer_(io_) {
   if (!options_.routes_file.empty()) {
     routes_.apply(read_routes_file(options_.routes_file), control::RouteStore::Ordering::any);
   }
   for (std::size_t i = 0; i < options_.workers; ++i) {
-    workers_.push_back(std::make_unique<proxy::Worker>(i, options_.proxy, routes_, limit_, options_.listen));
+    workers_.push_back(std::make_unique<proxy::Worker>(i, proxy::SharedState{options_.proxy, routes_, limit_, hello_budget_},
+                                                       options_.listen, options_.optional_listen));
   }
   if (!options_.control_socket.empty()) {
     snapshot_server_ = std::make_unique<control::SnapshotServer>(io_, options_.control_socket,
@@ -61,9 +63,7 @@ int Dataplane::run() {
   if (snapshot_server_) snapshot_server_->start();
   wait_for_signal();
   nlohmann::json listen = nlohmann::json::array();
-  for (const auto& endpoint : options_.listen) {
-    listen.push_back(io::endpoint_text(endpoint));
-  }
+  for (const auto& listener : workers_.front()->listeners()) listen.push_back(io::endpoint_text(listener->endpoint()));
   log::write(log::Level::info, "dataplane started",
              {{"listen", listen},
               {"workers", options_.workers},

@@ -14,6 +14,7 @@
 #include "control/snapshot_server.h"
 #include "options.h"
 #include "proxy/connection_limit.h"
+#include "proxy/hello_memory_budget.h"
 #include "proxy/worker.h"
 
 namespace snigate {
@@ -39,6 +40,7 @@ class Dataplane {
   boost::asio::io_context io_;  // the control thread: signals, admin and control socket
   control::RouteStore routes_;
   proxy::ConnectionLimit limit_;
+  proxy::HelloMemoryBudget hello_budget_;
   std::vector<std::unique_ptr<proxy::Worker>> workers_;
   std::unique_ptr<control::AdminServer> admin_;
   std::unique_ptr<control::SnapshotServer> snapshot_server_;

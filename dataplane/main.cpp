@@ -7,6 +7,7 @@
 #include "dataplane.h"
 #include "log/log.h"
 #include "options.h"
+#include "proxy/descriptor_plan.h"
 
 #ifndef SNIGATE_VERSION
 #define SNIGATE_VERSION "dev"
@@ -45,11 +46,9 @@ int main(int argc, char* argv[]) {
   snigate::log::set_level(options.log_level);
   // A peer that closes while we splice to it must surface as EPIPE, not kill the process.
   std::signal(SIGPIPE, SIG_IGN);
-  rlim_t open_files = raise_open_file_limit();
-  if (options.max_connections == 0) {
-    constexpr rlim_t kReservedDescriptors = 64;
-    options.max_connections = open_files > kReservedDescriptors * 2 ? (open_files - kReservedDescriptors) / 3 : 16;
-  }
+  auto plan = snigate::proxy::plan_descriptors(raise_open_file_limit(), options.workers);
+  if (options.max_connections == 0) options.max_connections = plan.max_connections;
+  options.proxy.idle_pipes_per_worker = plan.idle_pipes_per_worker;
   try {
     snigate::Dataplane dataplane(std::move(options));
     return dataplane.run();

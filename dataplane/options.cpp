@@ -65,7 +65,7 @@ snigate-controller); at least one is required. Format: docs/snapshot.md.
 
 Flags:
   --listen ADDR:PORT           address to accept clients on; repeatable, IPv4 or [IPv6]
-                               (default 0.0.0.0:8443)
+                               (default 0.0.0.0:8443 and, where the host has IPv6, [::]:8443)
   --workers N                  worker threads, each with its own epoll loop and SO_REUSEPORT
                                listener (default: number of CPUs)
   --routes FILE                route snapshot file (JSON); SIGHUP re-reads it
@@ -74,12 +74,19 @@ Flags:
   --admin-listen ADDR:PORT     /metrics, /healthz, /readyz (default 127.0.0.1:9090)
   --client-hello-timeout DUR   deadline for the complete ClientHello (default 5s)
   --connect-timeout DUR        deadline for each backend connection attempt (default 5s)
+  --connect-budget DUR         deadline for all of a connection's attempts together (default 10s)
+  --max-connect-attempts N     backends tried per connection, at most (default 4)
   --idle-timeout DUR           close a proxied connection idle this long both ways (default 1h)
+  --half-close-timeout DUR     once one direction has ended, close the connection when the other
+                               has been idle this long (default 1m)
   --drain-timeout DUR          on SIGTERM, how long open connections may finish (default 30s)
   --max-connections N          open client connections beyond which new ones are closed at once
-                               (default: a third of the open-file limit, as each costs a client
-                               socket, a backend socket and, while moving bytes, a pipe)
+                               (default: from the open-file limit, six descriptors each, as a
+                               busy connection holds two sockets and two pipes, after the
+                               workers' pooled pipes and 64 for the process)
   --max-client-hello BYTES     largest ClientHello handshake accepted (default 65536, min 16384)
+  --client-hello-memory BYTES  memory all incomplete ClientHellos may hold together; a client
+                               whose partial hello would exceed it is refused (default 67108864)
   --log-level LEVEL            debug, info, warn or error (default info; connection lines are info)
   --help                       this text
   --version                    print the version
@@ -136,8 +143,17 @@ Options parse_options(int argc, const char* const argv[]) {
       options.proxy.client_hello_timeout = with_flag(parse_duration);
     } else if (flag == "--connect-timeout") {
       options.proxy.connect_timeout = with_flag(parse_duration);
+    } else if (flag == "--connect-budget") {
+      options.proxy.connect_budget = with_flag(parse_duration);
+    } else if (flag == "--max-connect-attempts") {
+      options.proxy.max_connect_attempts = parse_number(value(), flag);
+      if (options.proxy.max_connect_attempts == 0) throw std::invalid_argument("--max-connect-attempts must be at least 1");
     } else if (flag == "--idle-timeout") {
       options.proxy.idle_timeout = with_flag(parse_duration);
+    } else if (flag == "--half-close-timeout") {
+      options.proxy.half_close_timeout = with_flag(parse_duration);
+    } else if (flag == "--client-hello-memory") {
+      options.proxy.client_hello_memory = parse_number(value(), flag);
     } else if (flag == "--drain-timeout") {
       options.drain_timeout = with_flag(parse_duration);
     } else if (flag == "--max-connections") {
@@ -157,12 +173,16 @@ Options parse_options(int argc, const char* const argv[]) {
     }
   }
   if (options.help || options.version) return options;
-  if (options.listen.empty()) options.listen.push_back(parse_endpoint("0.0.0.0:8443"));
+  if (options.listen.empty()) {
+    options.listen.push_back(parse_endpoint("0.0.0.0:8443"));
+    options.optional_listen.push_back(parse_endpoint("[::]:8443"));
+  }
   if (options.workers == 0) options.workers = std::max(1u, std::thread::hardware_concurrency());
   if (options.routes_file.empty() && options.control_socket.empty()) {
     throw std::invalid_argument("one of --routes or --control-socket is required");
   }
-  for (auto timeout : {options.proxy.client_hello_timeout, options.proxy.connect_timeout, options.proxy.idle_timeout}) {
+  for (auto timeout : {options.proxy.client_hello_timeout, options.proxy.connect_timeout, options.proxy.connect_budget,
+                       options.proxy.idle_timeout, options.proxy.half_close_timeout}) {
     if (timeout.count() == 0) throw std::invalid_argument("timeouts must be greater than zero");
   }
   return options;

@@ -17,6 +17,8 @@ namespace snigate {
 
 struct Options {
   std::vector<boost::asio::ip::tcp::endpoint> listen;
+  // Listened on where the host supports them: the default's IPv6 half.
+  std::vector<boost::asio::ip::tcp::endpoint> optional_listen;
   std::size_t workers = 0;
   std::string routes_file;
   std::string control_socket;
@@ -24,7 +26,7 @@ struct Options {
   boost::asio::ip::tcp::endpoint admin_listen;
   proxy::ProxySettings proxy;
   std::chrono::milliseconds drain_timeout{std::chrono::seconds(30)};
-  std::size_t max_connections = 0;  // 0: derived from the open-file limit at startup
+  std::size_t max_connections = 0;  // 0: derived from the open-file limit at startup (plan_descriptors)
   log::Level log_level = log::Level::info;
   bool help = false;
   bool version = false;

@@ -1,387 +1,579 @@
 #include "proxy/connection.h"
 
-#include <netinet/tcp.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
-#include <boost/asio/post.hpp>
-#include <boost/asio/write.hpp>
+#include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "io/endpoint_text.h"
 #include "log/log.h"
+#include "proxy/tcp_sockets.h"
 #include "routing/proxy_protocol_header.h"
 
 namespace snigate::proxy {
 namespace {
 
 using boost::asio::ip::tcp;
-using Clock = std::chrono::steady_clock;
+using Clock = io::Clock;
 
-constexpr std::size_t kInitialHelloBuffer = 4096;
 // After a fatal alert, how long to keep reading (and discarding) so that the close is a FIN the
 // client reads the alert before, not a reset that destroys it.
 constexpr auto kLingerTime = std::chrono::seconds(1);
+// How soon a direction that could not get a pipe (out of descriptors) tries again.
+constexpr auto kPipeRetry = std::chrono::milliseconds(50);
+// A connection that lives this long gets keepalive on its backend socket (the client socket
+// inherited it from the listener).
+constexpr auto kBackendKeepaliveAfter = std::chrono::seconds(5);
+constexpr std::uint32_t kClientEvents = EPOLLIN | EPOLLRDHUP | EPOLLET;
+constexpr std::uint32_t kBackendEvents = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+// The log shows at most this many of the client's ALPN protocols (and how many it offered).
+constexpr std::size_t kLoggedAlpnBytes = 128;
+
+bool speaks_tls(tls::HelloError reason) {
+  return reason != tls::HelloError::not_tls && reason != tls::HelloError::http_request &&
+         reason != tls::HelloError::sslv2_hello;
+}
+
+// An IPv4 client of a dual-stack socket is shown (and put in PROXY headers) as IPv4.
+tcp::endpoint unmapped(const tcp::endpoint& endpoint) {
+  auto address = endpoint.address();
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    return {boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6()), endpoint.port()};
+  }
+  return endpoint;
+}
+
+// The protocols the log shows, each prefixed by its length (a protocol name may hold any byte):
+// at most kLoggedAlpnBytes of them, whatever the client offered.
+std::string alpn_summary(const tls::ClientHello& hello) {
+  std::string summary;
+  for (const auto& protocol : hello.alpn) {
+    if (summary.size() + protocol.size() + 1 > kLoggedAlpnBytes) break;
+    summary += static_cast<char>(protocol.size());
+    summary += protocol;
+  }
+  return summary;
+}
+
+nlohmann::json alpn_log_value(std::string_view summary) {
+  nlohmann::json protocols = nlohmann::json::array();
+  while (!summary.empty()) {
+    auto length = static_cast<std::uint8_t>(summary[0]);
+    protocols.push_back(std::string(summary.substr(1, length)));
+    summary.remove_prefix(std::min<std::size_t>(summary.size(), 1 + length));
+  }
+  return protocols;
+}
 
 }  // namespace
 
-Connection::Connection(Worker& worker, tcp::socket client, const tcp::endpoint& peer, ConnectionLimit::Slot slot)
+Connection::Connection(Worker& worker, io::UniqueFd client, const tcp::endpoint& peer, ConnectionLimit::Slot slot)
     : worker_(worker),
       slot_(std::move(slot)),
       client_(std::move(client)),
-      upstream_(worker.io()),
-      timer_(worker.io()),
-      client_endpoint_(peer),
-      parser_(worker.settings().max_client_hello_bytes) {
+      client_endpoint_(unmapped(peer)),
+      started_(worker.loop().now()),
+      setup_(std::make_unique<Setup>(worker.settings().max_client_hello_bytes, worker.hello_budget())) {
   ++worker_.metrics().active;
 }
 
-Connection::~Connection() { --worker_.metrics().active; }
+Connection::~Connection() {
+  --worker_.metrics().active;
+  loop().disarm(*this);
+}
 
 void Connection::start() {
-  started_ = Clock::now();
-  arm_timer(worker_.settings().client_hello_timeout);
-  boost::system::error_code error;
-  client_.native_non_blocking(true, error);
-  if (error) {
-    finish(metrics::Outcome::client_closed, error.message());
+  if (!loop().add(client_.get(), kClientEvents, *this, client_side)) {
+    finish(metrics::Outcome::client_closed, std::string("epoll: ") + std::strerror(errno));
     return;
   }
-  read_client_hello();
+  rearm_timer();
+  read_hello();
 }
 
 void Connection::close(metrics::Outcome outcome) { finish(outcome, "closed by the dataplane"); }
 
-// The sockets are non-blocking and Asio serves only as the reactor (async_wait): reading, connecting
-// and writing are done here with one syscall each, without Asio's extra poll per operation.
-void Connection::read_client_hello() {
-  while (true) {
-    if (received_size_ == received_.size()) {
-      std::size_t limit = parser_.max_input_bytes();
-      if (received_.size() >= limit) {
-        ++worker_.metrics().hello_errors[metrics::hello_error_index(tls::HelloError::too_large)];
-        refuse(tls::AlertDescription::decode_error, metrics::Outcome::client_hello_error, "ClientHello too large");
-        return;
-      }
-      received_.resize(std::min(limit, std::max(kInitialHelloBuffer, received_.size() * 2)));
-    }
-    ssize_t count = ::recv(client_.native_handle(), received_.data() + received_size_,
-                           received_.size() - received_size_, 0);
-    if (count > 0) {
-      received_size_ += static_cast<std::size_t>(count);
-      if (!on_client_hello_bytes()) return;
-      continue;
-    }
-    if (count < 0 && errno == EINTR) continue;
-    if (count < 0 && errno == EAGAIN) {
-      client_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](const boost::system::error_code& error) {
-        if (!error && self->phase_ == Phase::client_hello) self->read_client_hello();
-      });
-      return;
-    }
-    ++worker_.metrics().hello_errors[metrics::kHelloClientClosedIndex];
-    finish(metrics::Outcome::client_closed, count == 0 ? "end of stream" : std::strerror(errno));
-    return;
-  }
-}
+// ---------------------------------------------------------------------------------------------
+// Events and deadlines: the loop delivers readiness; each phase decides what to do with it.
 
-bool Connection::on_client_hello_bytes() {
-  switch (parser_.parse(std::span(received_.data(), received_size_))) {
-    case tls::ClientHelloParser::Status::need_more:
-      return true;
-    case tls::ClientHelloParser::Status::error: {
-      auto reason = parser_.error();
-      ++worker_.metrics().hello_errors[metrics::hello_error_index(reason)];
-      bool speaks_tls = reason != tls::HelloError::not_tls && reason != tls::HelloError::http_request &&
-                        reason != tls::HelloError::sslv2_hello;
-      if (speaks_tls) {
-        refuse(tls::AlertDescription::decode_error, metrics::Outcome::client_hello_error, parser_.error_detail());
-      } else {
-        finish(metrics::Outcome::client_hello_error, parser_.error_detail());
-      }
-      return false;
-    }
-    case tls::ClientHelloParser::Status::done:
-      route();
-      return false;
-  }
-  return false;
-}
-
-void Connection::route() {
-  table_ = worker_.routes().current();
-  const auto& server_name = parser_.hello().server_name;
-  target_ = table_ ? table_->lookup(server_name) : nullptr;
-  if (!target_) {
-    refuse(tls::AlertDescription::unrecognized_name, metrics::Outcome::no_route,
-           table_ ? "no route for this name and no default backend" : "no routes applied yet");
-    return;
-  }
-  counters_ = &worker_.metrics().route(target_->name());
-  if (target_->backends().empty()) {
-    refuse(tls::AlertDescription::internal_error, metrics::Outcome::no_backend, "the route has no backends");
-    return;
-  }
-  first_backend_ = target_->first_backend(worker_.index());
-  if (target_->proxy_protocol() != snapshot::ProxyProtocol::none) {
-    boost::system::error_code ignored;
-    preamble_ = routing::proxy_protocol_header(target_->proxy_protocol(), client_endpoint_,
-                                               client_.local_endpoint(ignored), server_name);
-  }
-  connect();
-}
-
-void Connection::connect() {
-  phase_ = Phase::connecting;
-  const auto& backends = target_->backends();
-  backend_ = backends[(first_backend_ + attempts_) % backends.size()];
-  boost::system::error_code error;
-  upstream_.close(error);
-  upstream_.open(backend_->protocol(), error);
-  if (!error) upstream_.native_non_blocking(true, error);
-  if (error) {
-    connect_failed(error.message());
-    return;
-  }
-  int fd = upstream_.native_handle();
-  int enable = 1;
-  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &enable, sizeof enable);
-  // The hello is replayed as soon as the connect completes, so the handshake's last ACK can ride
-  // on it: one packet fewer for the backend's kernel (and ours) to process. The kernel leaves
-  // this mode by itself once the handshake is done.
-  int no_quick_ack = 0;
-  ::setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &no_quick_ack, sizeof no_quick_ack);
-  if (::connect(fd, backend_->data(), static_cast<socklen_t>(backend_->size())) == 0) {
-    replay();
-    return;
-  }
-  if (errno != EINPROGRESS) {
-    connect_failed(std::strerror(errno));
-    return;
-  }
-  arm_timer(worker_.settings().connect_timeout);
-  // No SO_ERROR check: the replay's sendmsg reports a failed connect itself (write_replay).
-  upstream_.async_wait(tcp::socket::wait_write,
-                       [self = shared_from_this(), attempt = attempts_](const boost::system::error_code& error) {
-                         if (error || self->phase_ != Phase::connecting || attempt != self->attempts_) return;
-                         self->replay();
-                       });
-}
-
-void Connection::connect_failed(const std::string& reason) {
-  // Nothing has reached this backend, so trying the next one is safe.
-  ++counters_->connect_failures;
-  log::write(log::Level::debug, "backend connect failed", {{"backend", io::endpoint_text(*backend_)}, {"error", reason}});
-  boost::system::error_code ignored;
-  upstream_.close(ignored);
-  auto backends = target_->backends().size();
-  if (++attempts_ < backends) {
-    connect();
-  } else {
-    refuse(tls::AlertDescription::internal_error, metrics::Outcome::connect_failed,
-           "all " + std::to_string(backends) + " backends failed, last: " + io::endpoint_text(*backend_) + ": " + reason);
-  }
-}
-
-void Connection::replay() {
-  phase_ = Phase::replaying;
-  last_activity_ = Clock::now();
-  arm_timer(worker_.settings().idle_timeout);
-  write_replay();
-}
-
-void Connection::write_replay() {
-  while (replayed_ < preamble_.size() + received_size_) {
-    iovec parts[2];
-    int count = 0;
-    if (replayed_ < preamble_.size()) {
-      parts[count++] = {preamble_.data() + replayed_, preamble_.size() - replayed_};
-    }
-    std::size_t hello_offset = replayed_ > preamble_.size() ? replayed_ - preamble_.size() : 0;
-    parts[count++] = {received_.data() + hello_offset, received_size_ - hello_offset};
-    msghdr message{};
-    message.msg_iov = parts;
-    message.msg_iovlen = static_cast<std::size_t>(count);
-    ssize_t sent = ::sendmsg(upstream_.native_handle(), &message, MSG_NOSIGNAL);
-    if (sent > 0) {
-      replayed_ += static_cast<std::size_t>(sent);
-      continue;
-    }
-    if (sent < 0 && errno == EINTR) continue;
-    if (sent < 0 && errno == EAGAIN) {
-      upstream_.async_wait(tcp::socket::wait_write, [self = shared_from_this()](const boost::system::error_code& error) {
-        if (!error && self->phase_ == Phase::replaying) self->write_replay();
-      });
-      return;
-    }
-    if (replayed_ == 0) {
-      // The first send is where a failed connect surfaces (refused, unreachable, reset during the
-      // handshake); nothing has reached the backend, so the next one may be tried.
-      connect_failed(std::strerror(errno));
-      return;
-    }
-    finish(metrics::Outcome::reset, std::string("replaying the ClientHello: ") + std::strerror(errno));
-    return;
-  }
-  start_splicing();
-}
-
-void Connection::start_splicing() {
-  phase_ = Phase::splicing;
-  bytes_from_client_ = received_size_;
-  counters_->bytes_from_client += received_size_;
-  std::vector<std::uint8_t>().swap(received_);
-  std::string().swap(preamble_);
-  to_upstream_ = std::make_unique<SplicePump>(worker_.pipes(), client_.native_handle(), upstream_.native_handle());
-  to_client_ = std::make_unique<SplicePump>(worker_.pipes(), upstream_.native_handle(), client_.native_handle());
-  // Usually neither side has anything to say yet (the client waits for the ServerHello, the backend
-  // has just got the ClientHello): wait instead of trying a splice that would say EAGAIN.
-  wait_then_pump(*to_upstream_, client_, upstream_, tcp::socket::wait_read);
-  wait_then_pump(*to_client_, upstream_, client_, tcp::socket::wait_read);
-}
-
-void Connection::wait_then_pump(SplicePump& pump, tcp::socket& from, tcp::socket& to, tcp::socket::wait_type wait) {
-  // Asio re-arms the descriptor (EPOLL_CTL_MOD) for every wait, so readiness that arrived before
-  // the wait was queued is reported too, even with edge-triggered epoll.
-  (wait == tcp::socket::wait_read ? from : to)
-      .async_wait(wait, [self = shared_from_this(), &pump, &from, &to](const boost::system::error_code& error) {
-        if (!error && self->phase_ == Phase::splicing) self->pump(pump, from, to);
-      });
-}
-
-void Connection::pump(SplicePump& pump, tcp::socket& from, tcp::socket& to) {
-  bool upstream_bound = &pump == to_upstream_.get();
-  std::uint64_t& total = upstream_bound ? bytes_from_client_ : bytes_to_client_;
-  std::uint64_t before = total;
-  auto status = pump.transfer(total);
-  if (total != before) {
-    last_activity_ = Clock::now();
-    (upstream_bound ? counters_->bytes_from_client : counters_->bytes_to_client) += total - before;
-  }
-  switch (status) {
-    case SplicePump::Status::want_read:
-      wait_then_pump(pump, from, to, tcp::socket::wait_read);
-      return;
-    case SplicePump::Status::want_write:
-      wait_then_pump(pump, from, to, tcp::socket::wait_write);
-      return;
-    case SplicePump::Status::yielded:
-      boost::asio::post(worker_.io(), [self = shared_from_this(), &pump, &from, &to] {
-        if (self->phase_ == Phase::splicing) self->pump(pump, from, to);
-      });
-      return;
-    case SplicePump::Status::finished:
-      if (to_upstream_->finished() && to_client_->finished()) {
-        finish(metrics::Outcome::ok);
-      } else {
-        // Half-close: pass the end of stream on and keep the other direction flowing.
-        boost::system::error_code ignored;
-        to.shutdown(tcp::socket::shutdown_send, ignored);
-      }
-      return;
-    case SplicePump::Status::failed:
-      finish(metrics::Outcome::reset, std::strerror(pump.error()));
-      return;
-  }
-}
-
-void Connection::arm_timer(Clock::duration after) {
-  timer_.expires_after(after);
-  timer_.async_wait([self = shared_from_this(), epoch = ++timer_epoch_](const boost::system::error_code& error) {
-    if (!error && epoch == self->timer_epoch_) self->on_timer();
-  });
-}
-
-void Connection::on_timer() {
+void Connection::on_ready(std::uint32_t events, unsigned tag) {
+  auto side = static_cast<Side>(tag);
+  if (events & (EPOLLIN | EPOLLRDHUP | EPOLLERR | EPOLLHUP)) readable_[side] = true;
+  if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) writable_[side] = true;
   switch (phase_) {
-    case Phase::client_hello:
-      ++worker_.metrics().hello_errors[metrics::kHelloTimeoutIndex];
-      finish(metrics::Outcome::client_hello_timeout);
+    case Phase::reading_hello:
+      if (side == client_side) read_hello();
       return;
     case Phase::connecting:
-      connect_failed("connect timed out");
+      if (side == backend_side) on_backend_ready();
       return;
-    case Phase::replaying:
-    case Phase::splicing: {
-      auto idle_for = Clock::now() - last_activity_;
-      auto limit = worker_.settings().idle_timeout;
-      if (idle_for >= limit) {
-        finish(metrics::Outcome::idle_timeout);
-      } else {
-        arm_timer(limit - idle_for);
-      }
+    case Phase::splicing:
+      run_pumps();
       return;
-    }
-    case Phase::closing:
-      finish(closing_outcome_, closing_detail_);
+    case Phase::refusing:
+      if (side == client_side) linger();
       return;
     case Phase::done:
       return;
   }
 }
 
-void Connection::refuse(tls::AlertDescription alert, metrics::Outcome outcome, std::string detail) {
-  phase_ = Phase::closing;
-  closing_outcome_ = outcome;
-  closing_detail_ = std::move(detail);
-  arm_timer(kLingerTime);
-  alert_ = tls::fatal_alert(alert, parser_.hello().record_version);
-  boost::asio::async_write(client_, boost::asio::buffer(alert_),
-                           [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
-                             if (self->phase_ != Phase::closing) return;
-                             if (error) {
-                               self->finish(self->closing_outcome_, self->closing_detail_);
-                               return;
-                             }
-                             boost::system::error_code ignored;
-                             self->client_.shutdown(tcp::socket::shutdown_send, ignored);
-                             self->linger_until_closed();
-                           });
+Clock::time_point Connection::deadline() const {
+  const auto& settings = worker_.settings();
+  switch (phase_) {
+    case Phase::reading_hello:
+      return started_ + settings.client_hello_timeout;
+    case Phase::connecting:
+      return setup_->attempt_deadline;
+    case Phase::splicing: {
+      // Each direction is idle on its own; once one has ended, the other gets the shorter
+      // half-close timeout.
+      bool half_closed = to_backend_->pump.finished() || to_client_->pump.finished();
+      auto last = std::max(to_backend_->last_activity, to_client_->last_activity);
+      auto result = last + (half_closed ? std::min(settings.idle_timeout, settings.half_close_timeout)
+                                        : settings.idle_timeout);
+      if (to_backend_->waiting_for_pipe || to_client_->waiting_for_pipe) {
+        result = std::min(result, worker_.loop().now() + kPipeRetry);
+      }
+      if (!backend_keepalive_set_) result = std::min(result, started_ + kBackendKeepaliveAfter);
+      return result;
+    }
+    case Phase::refusing:
+      return setup_->linger_until;
+    case Phase::done:
+      return Clock::time_point::max();
+  }
+  return Clock::time_point::max();
 }
 
-void Connection::linger_until_closed() {
-  if (received_.empty()) received_.resize(kInitialHelloBuffer);
-  client_.async_read_some(boost::asio::buffer(received_),
-                          [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
-                            if (self->phase_ != Phase::closing) return;
-                            if (error) {
-                              self->finish(self->closing_outcome_, self->closing_detail_);
-                            } else {
-                              self->linger_until_closed();
-                            }
-                          });
+void Connection::rearm_timer() { loop().arm(*this, deadline()); }
+
+void Connection::on_timer() {
+  auto now = loop().now();
+  switch (phase_) {
+    case Phase::reading_hello:
+      ++worker_.metrics().hello_errors[metrics::kHelloTimeoutIndex];
+      finish(metrics::Outcome::client_hello_timeout);
+      return;
+    case Phase::connecting:
+      backend_failed("connect timed out");
+      connect_to_next_backend();
+      return;
+    case Phase::splicing: {
+      if (!backend_keepalive_set_ && now >= started_ + kBackendKeepaliveAfter) {
+        enable_keepalive(backend_.get());
+        backend_keepalive_set_ = true;
+      }
+      bool retry_pipes = to_backend_->waiting_for_pipe || to_client_->waiting_for_pipe;
+      to_backend_->waiting_for_pipe = to_client_->waiting_for_pipe = false;
+      if (retry_pipes) run_pumps();
+      if (phase_ != Phase::splicing) return;
+      // Not a pipe retry and not keepalive: the idle deadline, unless activity moved it.
+      bool idle = deadline() <= now && !to_backend_->waiting_for_pipe && !to_client_->waiting_for_pipe;
+      if (idle) {
+        finish(metrics::Outcome::idle_timeout);
+      } else {
+        rearm_timer();
+      }
+      return;
+    }
+    case Phase::refusing:
+      finish(setup_->refusal_outcome, setup_->refusal_detail);
+      return;
+    case Phase::done:
+      return;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// reading_hello: the first read lands in the worker's scratch buffer; bytes are copied into the
+// connection only when they must be kept (an incomplete hello, or one to replay).
+
+void Connection::read_hello() {
+  auto& setup = *setup_;
+  const std::size_t limit = setup.parser.max_input_bytes();
+  while (phase_ == Phase::reading_hello && readable_[client_side]) {
+    if (setup.received_size >= limit) {
+      ++worker_.metrics().hello_errors[metrics::hello_error_index(tls::HelloError::too_large)];
+      refuse(tls::AlertDescription::decode_error, metrics::Outcome::client_hello_error, "ClientHello too large");
+      return;
+    }
+    auto scratch = worker_.scratch();
+    std::size_t want = std::min(scratch.size(), limit - setup.received_size);
+    ssize_t count = ::recv(client_.get(), scratch.data(), want, 0);
+    if (count < 0 && errno == EINTR) continue;
+    if (count < 0 && errno == EAGAIN) {
+      readable_[client_side] = false;
+      return;
+    }
+    if (count <= 0) {
+      ++worker_.metrics().hello_errors[metrics::kHelloClientClosedIndex];
+      finish(metrics::Outcome::client_closed, count == 0 ? "end of stream" : std::strerror(errno));
+      return;
+    }
+    auto bytes = std::span<const std::uint8_t>(scratch.data(), static_cast<std::size_t>(count));
+    if (setup.received_size == 0) {
+      // Nearly every hello arrives whole in the first read: parse it where it landed.
+      auto status = setup.parser.parse(bytes);
+      if (status == tls::ClientHelloParser::Status::error) {
+        on_hello_parsed(status);
+        return;
+      }
+      bool complete = status == tls::ClientHelloParser::Status::done;
+      if (!keep_received(bytes, complete)) return;
+      if (complete) {
+        on_hello_parsed(status);
+        return;
+      }
+      continue;
+    }
+    if (!keep_received(bytes, false)) return;
+    auto status = setup.parser.parse(std::span<const std::uint8_t>(setup.received.get(), setup.received_size));
+    if (status != tls::ClientHelloParser::Status::need_more) {
+      on_hello_parsed(status);
+      return;
+    }
+  }
+}
+
+// Appends `bytes` to what will be replayed. An incomplete hello is charged to the process-wide
+// budget; false (the client refused) when the budget is spent.
+bool Connection::keep_received(std::span<const std::uint8_t> bytes, bool complete) {
+  auto& setup = *setup_;
+  std::size_t needed = setup.received_size + bytes.size();
+  if (needed > setup.received_capacity) {
+    std::size_t capacity =
+        complete ? needed : std::min(std::max(needed, setup.received_capacity * 2), setup.parser.max_input_bytes());
+    if (!complete && !setup.charge.hold(capacity + setup.parser.reassembly_bytes())) {
+      ++worker_.metrics().hello_errors[metrics::hello_error_index(tls::HelloError::too_large)];
+      refuse(tls::AlertDescription::decode_error, metrics::Outcome::client_hello_error,
+             "incomplete ClientHellos hold the whole --client-hello-memory");
+      return false;
+    }
+    auto grown = std::make_unique<std::uint8_t[]>(capacity);
+    if (setup.received_size > 0) std::memcpy(grown.get(), setup.received.get(), setup.received_size);
+    setup.received = std::move(grown);
+    setup.received_capacity = capacity;
+  }
+  std::memcpy(setup.received.get() + setup.received_size, bytes.data(), bytes.size());
+  setup.received_size = needed;
+  return true;
+}
+
+void Connection::on_hello_parsed(tls::ClientHelloParser::Status status) {
+  auto& parser = setup_->parser;
+  setup_->charge.hold(0);
+  if (status == tls::ClientHelloParser::Status::done) {
+    server_name_ = parser.hello().server_name;
+    alpn_ = alpn_summary(parser.hello());
+    alpn_offered_ = parser.hello().alpn_offered;
+    route();
+    return;
+  }
+  auto reason = parser.error();
+  ++worker_.metrics().hello_errors[metrics::hello_error_index(reason)];
+  if (speaks_tls(reason)) {
+    refuse(tls::AlertDescription::decode_error, metrics::Outcome::client_hello_error, parser.error_detail());
+  } else {
+    finish(metrics::Outcome::client_hello_error, parser.error_detail());
+  }
+}
+
+void Connection::route() {
+  auto table = worker_.routes().current();
+  auto target = table ? table->find(server_name_) : nullptr;
+  if (!target) {
+    refuse(tls::AlertDescription::unrecognized_name, metrics::Outcome::no_route,
+           table ? "no route for this name and no default backend" : "no routes applied yet");
+    return;
+  }
+  route_name_ = target->name();
+  counters_ = &worker_.metrics().route(route_name_);
+  if (target->backends().empty()) {
+    refuse(tls::AlertDescription::internal_error, metrics::Outcome::no_backend, "the route has no backends");
+    return;
+  }
+  const auto& settings = worker_.settings();
+  setup_->attempts.emplace(target->backends().size(), target->first_backend(worker_.index()),
+                           BackendAttempts::Limits{settings.max_connect_attempts, settings.connect_timeout,
+                                                   settings.connect_budget},
+                           loop().now());
+  if (target->proxy_protocol() != snapshot::ProxyProtocol::none) {
+    setup_->preamble = routing::proxy_protocol_header(target->proxy_protocol(), client_endpoint_,
+                                                      unmapped(local_endpoint(client_.get())), server_name_);
+  }
+  // The connection keeps the one route it needs, not the table: a new snapshot frees the rest.
+  setup_->target = std::move(target);
+  phase_ = Phase::connecting;
+  connect_to_next_backend();
+}
+
+// ---------------------------------------------------------------------------------------------
+// connecting: a loop over the backends, never a recursion, however many fail at once.
+
+void Connection::connect_to_next_backend() {
+  auto& setup = *setup_;
+  while (auto index = setup.attempts->next(loop().now())) {
+    const auto& backend = setup.target->backends()[*index];
+    switch (start_connect(backend)) {
+      case ConnectStart::in_progress:
+        setup.attempt_deadline = setup.attempts->attempt_deadline(loop().now());
+        rearm_timer();
+        return;
+      case ConnectStart::connected:
+        on_backend_ready();
+        return;
+      case ConnectStart::failed:
+        backend_failed(std::strerror(errno));
+        continue;
+      case ConnectStart::out_of_descriptors:
+        // The process's state, not the backend's: no failure counted, no other backend tried.
+        refuse(tls::AlertDescription::internal_error, metrics::Outcome::connect_failed,
+               std::string("no socket for the backend: ") + std::strerror(errno));
+        return;
+    }
+  }
+  std::string reason = setup.attempts->budget_spent(loop().now())
+                           ? "connect budget spent"
+                           : "tried " + std::to_string(setup.attempts->tried()) + " of " +
+                                 std::to_string(setup.target->backends().size()) + " backends";
+  refuse(tls::AlertDescription::internal_error, metrics::Outcome::connect_failed,
+         reason + (backend_endpoint_ ? ", last: " + io::endpoint_text(*backend_endpoint_) : std::string()));
+}
+
+Connection::ConnectStart Connection::start_connect(const tcp::endpoint& backend) {
+  backend_endpoint_ = backend;
+  readable_[backend_side] = writable_[backend_side] = false;
+  backend_ = open_backend_socket(backend.protocol());
+  if (!backend_) {
+    return errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM ? ConnectStart::out_of_descriptors
+                                                                                    : ConnectStart::failed;
+  }
+  bool connected = ::connect(backend_.get(), backend.data(), static_cast<socklen_t>(backend.size())) == 0;
+  if (!connected && errno != EINPROGRESS) return ConnectStart::failed;
+  if (!loop().add(backend_.get(), kBackendEvents, *this, backend_side)) return ConnectStart::failed;
+  writable_[backend_side] = connected;
+  return connected ? ConnectStart::connected : ConnectStart::in_progress;
+}
+
+void Connection::on_backend_ready() {
+  if (!writable_[backend_side]) return;
+  switch (write_replay()) {
+    case Replay::done:
+      start_splicing();
+      return;
+    case Replay::blocked:
+      return;
+    case Replay::refused_by_backend:
+      backend_failed(std::strerror(errno));
+      connect_to_next_backend();
+      return;
+    case Replay::failed:
+      finish(metrics::Outcome::reset, std::string("replaying the ClientHello: ") + std::strerror(errno));
+      return;
+  }
+}
+
+// No SO_ERROR query: the first sendmsg is where a failed connect surfaces (refused, unreachable,
+// reset during the handshake). Nothing has reached that backend, so the next one may be tried.
+Connection::Replay Connection::write_replay() {
+  auto& setup = *setup_;
+  while (setup.replayed < setup.preamble.size() + setup.received_size) {
+    iovec parts[2];
+    int count = 0;
+    if (setup.replayed < setup.preamble.size()) {
+      parts[count++] = {setup.preamble.data() + setup.replayed, setup.preamble.size() - setup.replayed};
+    }
+    std::size_t hello_offset = setup.replayed > setup.preamble.size() ? setup.replayed - setup.preamble.size() : 0;
+    parts[count++] = {setup.received.get() + hello_offset, setup.received_size - hello_offset};
+    msghdr message{};
+    message.msg_iov = parts;
+    message.msg_iovlen = static_cast<std::size_t>(count);
+    ssize_t sent = ::sendmsg(backend_.get(), &message, MSG_NOSIGNAL);
+    if (sent > 0) {
+      setup.replayed += static_cast<std::size_t>(sent);
+      continue;
+    }
+    if (sent < 0 && errno == EINTR) continue;
+    if (sent < 0 && errno == EAGAIN) {
+      writable_[backend_side] = false;
+      return Replay::blocked;
+    }
+    return setup.replayed == 0 ? Replay::refused_by_backend : Replay::failed;
+  }
+  return Replay::done;
+}
+
+void Connection::backend_failed(const std::string& reason) {
+  ++counters_->connect_failures;
+  if (log::enabled(log::Level::debug)) {
+    log::write(log::Level::debug, "backend connect failed",
+               {{"backend", io::endpoint_text(*backend_endpoint_)}, {"error", reason}});
+  }
+  backend_.reset();  // closing removes it from the epoll set
+  setup_->replayed = 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// splicing
+
+void Connection::start_splicing() {
+  phase_ = Phase::splicing;
+  bytes_from_client_ = setup_->received_size;
+  counters_->bytes_from_client += setup_->received_size;
+  setup_.reset();
+  auto now = loop().now();
+  to_backend_.emplace(worker_.pipes(), client_.get(), backend_.get(), client_side, backend_side, now);
+  to_client_.emplace(worker_.pipes(), backend_.get(), client_.get(), backend_side, client_side, now);
+  rearm_timer();
+  // Only what epoll has reported is tried: usually neither side has anything to say yet.
+  run_pumps();
+}
+
+void Connection::run_pumps() {
+  bool again = true;
+  while (again && phase_ == Phase::splicing) {
+    again = pump(*to_backend_);
+    if (phase_ != Phase::splicing) return;
+    again = pump(*to_client_) || again;
+  }
+}
+
+bool Connection::pump(Direction& direction) {
+  auto& splice = direction.pump;
+  if (splice.finished() || direction.waiting_for_pipe) return false;
+  bool can_write = splice.holds_bytes() && writable_[direction.to];
+  bool can_read = !splice.holds_bytes() && readable_[direction.from];
+  if (!can_write && !can_read) return false;
+  std::uint64_t before = direction.bytes;
+  auto status = splice.transfer(direction.bytes);
+  if (direction.bytes != before) {
+    direction.last_activity = loop().now();
+    auto moved = direction.bytes - before;
+    (direction.from == client_side ? counters_->bytes_from_client : counters_->bytes_to_client) += moved;
+  }
+  switch (status) {
+    case SplicePump::Status::want_read:
+      readable_[direction.from] = false;
+      return false;
+    case SplicePump::Status::want_write:
+      writable_[direction.to] = false;
+      want_writable(direction.to);
+      return false;
+    case SplicePump::Status::yielded:
+      // Its share for this turn: the rest of the batch goes first, then this pump again.
+      loop().post_soon(*this, direction.from);
+      return false;
+    case SplicePump::Status::want_pipe:
+      direction.waiting_for_pipe = true;
+      rearm_timer();
+      return false;
+    case SplicePump::Status::finished:
+      if (to_backend_->pump.finished() && to_client_->pump.finished()) {
+        finish(metrics::Outcome::ok);
+      } else {
+        // Half-close: pass the end of stream on and keep the other direction flowing.
+        ::shutdown(fd(direction.to), SHUT_WR);
+        rearm_timer();
+      }
+      return false;
+    case SplicePump::Status::failed:
+      finish(metrics::Outcome::reset, std::strerror(splice.error()));
+      return false;
+  }
+  return false;
+}
+
+void Connection::want_writable(Side side) {
+  // The backend is registered for writability from the start (its connect needs it); the client
+  // only once a write to it first blocks, which short connections never see.
+  if (side != client_side || client_writes_watched_) return;
+  client_writes_watched_ = true;
+  loop().modify(client_.get(), kClientEvents | EPOLLOUT, *this, client_side);
+}
+
+// ---------------------------------------------------------------------------------------------
+// refusing and the end
+
+void Connection::refuse(tls::AlertDescription alert, metrics::Outcome outcome, std::string detail) {
+  phase_ = Phase::refusing;
+  backend_.reset();
+  auto& setup = *setup_;
+  setup.refusal_outcome = outcome;
+  setup.refusal_detail = std::move(detail);
+  setup.alert = tls::fatal_alert(alert, setup.parser.hello().record_version);
+  setup.linger_until = loop().now() + kLingerTime;
+  rearm_timer();
+  ssize_t sent = ::send(client_.get(), setup.alert.data(), setup.alert.size(), MSG_NOSIGNAL);
+  if (sent != static_cast<ssize_t>(setup.alert.size())) {
+    finish(setup.refusal_outcome, setup.refusal_detail);
+    return;
+  }
+  ::shutdown(client_.get(), SHUT_WR);
+  readable_[client_side] = true;
+  linger();
+}
+
+void Connection::linger() {
+  auto scratch = worker_.scratch();
+  while (readable_[client_side]) {
+    ssize_t count = ::recv(client_.get(), scratch.data(), scratch.size(), 0);
+    if (count > 0 || (count < 0 && errno == EINTR)) continue;
+    if (count < 0 && errno == EAGAIN) {
+      readable_[client_side] = false;
+      return;
+    }
+    finish(setup_->refusal_outcome, setup_->refusal_detail);
+    return;
+  }
 }
 
 void Connection::finish(metrics::Outcome outcome, std::string detail) {
   if (phase_ == Phase::done) return;
   phase_ = Phase::done;
-  boost::system::error_code ignored;
-  client_.close(ignored);
-  upstream_.close(ignored);
-  timer_.cancel();
+  loop().disarm(*this);
+  loop().cancel_soon(*this);
   auto& counters = counters_ ? *counters_ : worker_.metrics().route(metrics::kUnroutedLabel);
   ++counters.connections[static_cast<std::size_t>(outcome)];
   if (log::enabled(log::Level::info)) log(outcome, detail);
+  // Closing removes the sockets from the epoll set; pipes go back to the pool.
+  to_backend_.reset();
+  to_client_.reset();
+  client_.reset();
+  backend_.reset();
+  setup_.reset();
+  ConnectionHook::unlink();
+  loop().retire(std::unique_ptr<io::EventLoop::Watcher>(this));
 }
 
 void Connection::log(metrics::Outcome outcome, const std::string& detail) {
-  const auto& hello = parser_.hello();
+  if (setup_ && server_name_.empty()) {  // refused before routing: what the parser saw
+    const auto& hello = setup_->parser.hello();
+    server_name_ = hello.server_name;
+    alpn_ = alpn_summary(hello);
+  }
+  std::uint64_t to_client = to_client_ ? to_client_->bytes : 0;
+  std::uint64_t from_client = bytes_from_client_ + (to_backend_ ? to_backend_->bytes : 0);
   nlohmann::json line = {
       {"time", log::format_time(std::chrono::system_clock::now())},
       {"level", "info"},
       {"msg", "connection"},
       {"client", io::endpoint_text(client_endpoint_)},
-      {"sni", hello.server_name},
-      {"alpn", hello.alpn},
-      {"route", target_ ? target_->name() : std::string(metrics::kUnroutedLabel)},
+      {"sni", server_name_},
+      {"alpn", alpn_log_value(alpn_)},
+      {"route", counters_ ? route_name_ : std::string(metrics::kUnroutedLabel)},
       {"backend", nullptr},
-      {"bytes_from_client", bytes_from_client_},
-      {"bytes_to_client", bytes_to_client_},
+      {"bytes_from_client", from_client},
+      {"bytes_to_client", to_client},
       {"duration_ms", std::chrono::duration<double, std::milli>(Clock::now() - started_).count()},
       {"outcome", metrics::to_string(outcome)},
   };
-  if (backend_) line["backend"] = io::endpoint_text(*backend_);
+  if (backend_endpoint_) line["backend"] = io::endpoint_text(*backend_endpoint_);
+  if (alpn_offered_ > line["alpn"].size()) line["alpn_offered"] = alpn_offered_;
   if (!detail.empty()) line["detail"] = detail;
   worker_.log_line(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }

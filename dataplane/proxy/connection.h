@@ -1,23 +1,31 @@
-// One client connection, from the first byte to the last: read the ClientHello under a deadline,
-// choose a route, connect to a backend (failing over while nothing has been sent), replay the
-// bytes already read, then splice both directions until both have ended.
+// One client connection, from the first byte to the last, in four phases:
 //
-// Owned by a shared_ptr that its own pending handlers hold; the worker lists it (intrusively) only
-// to close it at the end of a drain.
+//   reading_hello ──▶ connecting ──▶ splicing ──▶ done
+//         └────────────┴──▶ refusing (fatal alert, linger) ──▶ done
+//
+// reading_hello: read the ClientHello under a deadline and a process-wide memory budget, then
+//   route it. connecting: try backends one after the other (bounded in count and time) while
+//   nothing has reached any; the replayed hello is what surfaces a failed connect. splicing: both
+//   directions move through pipes; each has its own activity stamp. The sockets are registered
+//   once, edge-triggered; `ready_` remembers what epoll reported until a syscall says EAGAIN.
+//
+// Owned by its worker (listed intrusively) and destroyed by the event loop after the batch of
+// events in which it finished.
 #pragma once
 
 #include <array>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
-#include <vector>
 
+#include "io/event_loop.h"
+#include "io/unique_fd.h"
 #include "metrics/worker_metrics.h"
+#include "proxy/backend_attempts.h"
 #include "proxy/connection_limit.h"
+#include "proxy/hello_memory_budget.h"
 #include "proxy/splice_pump.h"
 #include "proxy/worker.h"
 #include "routing/route_table.h"
@@ -26,68 +34,109 @@
 
 namespace snigate::proxy {
 
-class Connection : public std::enable_shared_from_this<Connection>, public ConnectionHook {
+class Connection final : public io::EventLoop::Watcher, public io::EventLoop::Timer, public ConnectionHook {
  public:
-  Connection(Worker& worker, boost::asio::ip::tcp::socket client, const boost::asio::ip::tcp::endpoint& peer,
-             ConnectionLimit::Slot slot);
-  ~Connection();
+  enum class Phase : std::uint8_t { reading_hello, connecting, splicing, refusing, done };
 
+  Connection(Worker& worker, io::UniqueFd client, const boost::asio::ip::tcp::endpoint& peer,
+             ConnectionLimit::Slot slot);
+  ~Connection() override;
+
+  // Registers the client socket and reads the hello that TCP_DEFER_ACCEPT let arrive first.
   void start();
   void close(metrics::Outcome outcome);
 
- private:
-  enum class Phase { client_hello, connecting, replaying, splicing, closing, done };
+  Phase phase() const { return phase_; }
 
-  void read_client_hello();
-  bool on_client_hello_bytes();  // false once the hello is complete or refused
+ private:
+  enum Side : unsigned { client_side = 0, backend_side = 1 };
+  enum class ConnectStart { in_progress, connected, failed, out_of_descriptors };
+  enum class Replay { done, blocked, refused_by_backend, failed };
+
+  // Everything that only matters until splicing starts, freed then: a proxied connection keeps
+  // neither its hello bytes, nor its parser, nor its route's backend list.
+  struct Setup {
+    Setup(std::size_t max_client_hello, HelloMemoryBudget& budget) : parser(max_client_hello), charge(budget) {}
+    tls::ClientHelloParser parser;
+    std::unique_ptr<std::uint8_t[]> received;  // every byte read before routing: replayed to the backend
+    std::size_t received_size = 0;
+    std::size_t received_capacity = 0;
+    HelloMemoryBudget::Charge charge;  // for a hello still incomplete
+    std::shared_ptr<const routing::RouteTarget> target;
+    std::optional<BackendAttempts> attempts;
+    io::Clock::time_point attempt_deadline{};
+    std::string preamble;  // PROXY protocol header
+    std::size_t replayed = 0;  // bytes of preamble and then received written to the backend
+    std::array<std::uint8_t, 7> alert{};
+    io::Clock::time_point linger_until{};
+    metrics::Outcome refusal_outcome = metrics::Outcome::ok;
+    std::string refusal_detail;
+  };
+
+  struct Direction {
+    Direction(io::PipePool& pipes, int from_fd, int to_fd, Side from_side, Side to_side, io::Clock::time_point now)
+        : pump(pipes, from_fd, to_fd), from(from_side), to(to_side), last_activity(now) {}
+    SplicePump pump;
+    Side from;
+    Side to;
+    io::Clock::time_point last_activity;
+    std::uint64_t bytes = 0;
+    bool waiting_for_pipe = false;
+  };
+
+  void on_ready(std::uint32_t events, unsigned tag) override;
+  void on_timer() override;
+  void rearm_timer();
+  io::Clock::time_point deadline() const;
+
+  // reading_hello
+  void read_hello();
+  bool keep_received(std::span<const std::uint8_t> bytes, bool complete);
+  void on_hello_parsed(tls::ClientHelloParser::Status status);
   void route();
-  void connect();
-  void connect_failed(const std::string& reason);
-  void replay();
-  void write_replay();
+  // connecting
+  void connect_to_next_backend();
+  ConnectStart start_connect(const boost::asio::ip::tcp::endpoint& backend);
+  Replay write_replay();
+  void on_backend_ready();
+  void backend_failed(const std::string& reason);
+  // splicing
   void start_splicing();
-  void pump(SplicePump& pump, boost::asio::ip::tcp::socket& from, boost::asio::ip::tcp::socket& to);
-  void wait_then_pump(SplicePump& pump, boost::asio::ip::tcp::socket& from, boost::asio::ip::tcp::socket& to,
-                      boost::asio::ip::tcp::socket::wait_type wait);
-  void arm_timer(std::chrono::steady_clock::duration after);
-  void on_timer();
+  void run_pumps();
+  bool pump(Direction& direction);  // true when it should run again
+  void want_writable(Side side);
+  // refusing and the end
   void refuse(tls::AlertDescription alert, metrics::Outcome outcome, std::string detail);
-  void linger_until_closed();
+  void linger();
   void finish(metrics::Outcome outcome, std::string detail = {});
   void log(metrics::Outcome outcome, const std::string& detail);
 
+  int fd(Side side) const { return side == client_side ? client_.get() : backend_.get(); }
+  io::EventLoop& loop() { return worker_.loop(); }
+
   Worker& worker_;
   ConnectionLimit::Slot slot_;
-  boost::asio::ip::tcp::socket client_;
-  boost::asio::ip::tcp::socket upstream_;
-  boost::asio::steady_timer timer_;
-  std::uint64_t timer_epoch_ = 0;  // a timer handler acts only if no later arming replaced it
-  Phase phase_ = Phase::client_hello;
+  io::UniqueFd client_;
+  io::UniqueFd backend_;
+  Phase phase_ = Phase::reading_hello;
+  std::array<bool, 2> readable_{true, false};  // until a read says EAGAIN
+  std::array<bool, 2> writable_{true, false};
+  bool client_writes_watched_ = false;        // EPOLLOUT added to the client's registration
+  bool backend_keepalive_set_ = false;
 
   boost::asio::ip::tcp::endpoint client_endpoint_;
-  std::chrono::steady_clock::time_point started_;
-  std::chrono::steady_clock::time_point last_activity_;
-
-  std::vector<std::uint8_t> received_;  // every byte read before routing: replayed to the backend
-  std::size_t received_size_ = 0;
-  tls::ClientHelloParser parser_;
-
-  std::shared_ptr<const routing::RouteTable> table_;  // keeps target_ alive across route swaps
-  const routing::RouteTarget* target_ = nullptr;
+  std::optional<boost::asio::ip::tcp::endpoint> backend_endpoint_;  // the one connected to, or tried last
+  io::Clock::time_point started_;
+  std::unique_ptr<Setup> setup_;
   metrics::RouteCounters* counters_ = nullptr;
-  std::size_t first_backend_ = 0;
-  std::size_t attempts_ = 0;
-  std::optional<boost::asio::ip::tcp::endpoint> backend_;  // the one connected to, or tried last
-  std::string preamble_;  // PROXY protocol header
-  std::size_t replayed_ = 0;  // bytes of preamble_ and then received_ written to the backend
-  std::array<std::uint8_t, 7> alert_{};
-  metrics::Outcome closing_outcome_ = metrics::Outcome::ok;  // reported once a refused client is closed
-  std::string closing_detail_;
+  std::string route_name_;
+  std::string server_name_;
+  std::string alpn_;  // what the log shows: the first protocols, each prefixed by its length
+  std::size_t alpn_offered_ = 0;
 
-  std::unique_ptr<SplicePump> to_upstream_;
-  std::unique_ptr<SplicePump> to_client_;
-  std::uint64_t bytes_from_client_ = 0;
-  std::uint64_t bytes_to_client_ = 0;
+  std::uint64_t bytes_from_client_ = 0;  // the replayed hello, then what to_backend_ moved
+  std::optional<Direction> to_backend_;
+  std::optional<Direction> to_client_;
 };
 
 }  // namespace snigate::proxy

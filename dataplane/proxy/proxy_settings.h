@@ -8,9 +8,17 @@ namespace snigate::proxy {
 
 struct ProxySettings {
   std::chrono::milliseconds client_hello_timeout{std::chrono::seconds(5)};
-  std::chrono::milliseconds connect_timeout{std::chrono::seconds(5)};
+  std::chrono::milliseconds connect_timeout{std::chrono::seconds(5)};  // each backend tried
+  // All connects of one connection together: a route whose backends all hang gives up after this.
+  std::chrono::milliseconds connect_budget{std::chrono::seconds(10)};
+  std::size_t max_connect_attempts = 4;  // HAProxy's default: the first try and three retries
   std::chrono::milliseconds idle_timeout{std::chrono::hours(1)};
+  // Once one direction has ended, how long the other may stay silent (HAProxy's client-fin and
+  // server-fin): a half-closed connection is usually one whose peer has gone away.
+  std::chrono::milliseconds half_close_timeout{std::chrono::minutes(1)};
   std::size_t max_client_hello_bytes = 64 * 1024;
+  std::size_t client_hello_memory = 64 * 1024 * 1024;  // all incomplete hellos of the process
+  std::size_t idle_pipes_per_worker = 256;
 };
 
 }  // namespace snigate::proxy

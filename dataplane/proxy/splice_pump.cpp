@@ -59,7 +59,12 @@ SplicePump::Status SplicePump::transfer(std::uint64_t& moved) {
     }
     if (!pipe_) {
       pipe_ = pool_.acquire();
-      if (!pipe_) return fail(errno);
+      if (!pipe_) {
+        // Out of descriptors is the process's state, not this transfer's: the bytes stay in the
+        // socket until a pipe can be had.
+        if (errno == EMFILE || errno == ENFILE || errno == ENOMEM) return Status::want_pipe;
+        return fail(errno);
+      }
     }
     if (!grown_ && delivered_ >= kBulkThresholdBytes) grow_pipe_for_bulk();
     ssize_t received = ::splice(from_fd_, nullptr, pipe_->write_end.get(), nullptr, pipe_bytes_, kSpliceFlags);

@@ -16,6 +16,7 @@ class SplicePump {
     want_read,   // the source is drained: wait until it is readable
     want_write,  // the destination is full: wait until it is writable
     yielded,     // moved its share for this turn; run again after other work
+    want_pipe,   // the process is out of descriptors for a pipe: try again a little later
     finished,    // end of stream seen and every byte delivered
     failed,      // a socket error; error() says which
   };
@@ -29,6 +30,9 @@ class SplicePump {
   Status transfer(std::uint64_t& moved);
 
   bool finished() const { return finished_; }
+  bool holds_bytes() const { return bytes_in_pipe_ > 0; }
+  int from_fd() const { return from_fd_; }
+  int to_fd() const { return to_fd_; }
   int error() const { return error_; }
 
  private:

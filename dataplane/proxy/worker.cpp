@@ -1,61 +1,81 @@
 #include "proxy/worker.h"
 
-#include <boost/asio/post.hpp>
-
 #include "log/log.h"
 #include "proxy/connection.h"
-#include "proxy/listener.h"
+#include "tls/client_hello_parser.h"
 
 namespace snigate::proxy {
 namespace {
 
-constexpr std::size_t kIdlePipesPerWorker = 256;
 constexpr std::size_t kLogFlushBytes = 64 * 1024;
 constexpr auto kLogFlushInterval = std::chrono::milliseconds(250);
 
-}  // namespace
-
-Worker::Worker(std::size_t index, const ProxySettings& settings, const control::RouteStore& routes,
-               ConnectionLimit& limit, const std::vector<boost::asio::ip::tcp::endpoint>& listen)
-    : index_(index),
-      settings_(settings),
-      routes_(routes),
-      limit_(limit),
-      pipes_(kIdlePipesPerWorker),
-      io_(1),
-      log_flush_timer_(io_) {
-  for (const auto& endpoint : listen) listeners_.push_back(std::make_unique<Listener>(*this, endpoint));
+bool host_lacks(const boost::system::system_error& error) {
+  return error.code() == boost::system::errc::address_family_not_supported ||
+         error.code() == boost::system::errc::address_not_available;
 }
 
-Worker::~Worker() { stop_and_join(); }
+}  // namespace
+
+Worker::Worker(std::size_t index, SharedState shared, const std::vector<boost::asio::ip::tcp::endpoint>& listen,
+               const std::vector<boost::asio::ip::tcp::endpoint>& optional_listen)
+    : index_(index),
+      shared_(shared),
+      pipes_(shared.settings.idle_pipes_per_worker),
+      // One read takes whatever a client may send before its hello must be complete.
+      scratch_(tls::ClientHelloParser(shared.settings.max_client_hello_bytes).max_input_bytes()) {
+  ListenerSocketOptions options;
+  options.defer_accept = std::chrono::ceil<std::chrono::seconds>(shared.settings.client_hello_timeout);
+  for (const auto& endpoint : listen) listeners_.push_back(std::make_unique<Listener>(loop_, *this, endpoint, options));
+  for (const auto& endpoint : optional_listen) {
+    try {
+      listeners_.push_back(std::make_unique<Listener>(loop_, *this, endpoint, options));
+    } catch (const boost::system::system_error& error) {
+      if (!host_lacks(error)) throw;
+      if (index_ == 0) {
+        log::write(log::Level::warn, "not listening on an address this host lacks",
+                   {{"address", endpoint.address().to_string()}, {"error", error.what()}});
+      }
+    }
+  }
+}
+
+Worker::~Worker() {
+  stop_and_join();
+  while (!connections_.empty()) {
+    auto& connection = connections_.front();
+    connections_.pop_front();
+    delete &connection;
+  }
+}
 
 void Worker::start() {
   for (auto& listener : listeners_) listener->start();
   thread_ = std::thread([this] {
-    io_.run();
+    loop_.run();
     flush_log();
   });
 }
 
 void Worker::stop_accepting() {
-  boost::asio::post(io_, [this] {
+  loop_.post([this] {
     for (auto& listener : listeners_) listener->close();
   });
 }
 
 void Worker::close_connections(metrics::Outcome outcome) {
-  boost::asio::post(io_, [this, outcome] {
-    // Closing may release the last reference to a connection, which unlinks it: collect first.
-    std::vector<std::shared_ptr<Connection>> open;
-    for (auto& connection : connections_) open.push_back(connection.shared_from_this());
-    for (auto& connection : open) connection->close(outcome);
+  loop_.post([this, outcome] {
+    // Closing unlinks a connection from the list: collect first.
+    std::vector<Connection*> open;
+    for (auto& connection : connections_) open.push_back(&connection);
+    for (auto* connection : open) connection->close(outcome);
   });
 }
 
 std::future<metrics::WorkerMetrics> Worker::collect_metrics() {
   auto promise = std::make_shared<std::promise<metrics::WorkerMetrics>>();
   auto result = promise->get_future();
-  boost::asio::post(io_, [this, promise] {
+  loop_.post([this, promise] {
     metrics::WorkerMetrics copy = metrics_;
     copy.pipes_idle = pipes_.idle();
     promise->set_value(std::move(copy));
@@ -64,13 +84,28 @@ std::future<metrics::WorkerMetrics> Worker::collect_metrics() {
 }
 
 void Worker::stop_and_join() {
-  io_.stop();
-  if (thread_.joinable()) thread_.join();
+  if (!thread_.joinable()) return;
+  loop_.stop();
+  thread_.join();
 }
 
-void Worker::adopt(std::shared_ptr<Connection> connection) {
+std::size_t Worker::connections() const { return static_cast<std::size_t>(std::distance(connections_.begin(), connections_.end())); }
+
+void Worker::on_accepted(io::UniqueFd client, const boost::asio::ip::tcp::endpoint& peer) {
+  ++metrics_.accepted;
+  auto slot = limit().try_acquire();
+  if (!slot) {
+    ++metrics_.rejected_over_capacity;
+    return;  // closed as it goes out of scope
+  }
+  auto* connection = new Connection(*this, std::move(client), peer, std::move(*slot));
   connections_.push_back(*connection);
   connection->start();
+}
+
+void Worker::on_accept_paused() {
+  ++metrics_.accept_pauses;
+  log::write(log::Level::warn, "accept paused: out of file descriptors or memory", {{"worker", index_}});
 }
 
 void Worker::log_line(std::string line) {
@@ -79,14 +114,12 @@ void Worker::log_line(std::string line) {
   if (log_buffer_.size() >= kLogFlushBytes) {
     flush_log();
   } else if (was_empty) {
-    log_flush_timer_.expires_after(kLogFlushInterval);
-    log_flush_timer_.async_wait([this](const boost::system::error_code& error) {
-      if (!error) flush_log();
-    });
+    loop_.arm(log_flush_, loop_.now() + kLogFlushInterval);
   }
 }
 
 void Worker::flush_log() {
+  loop_.disarm(log_flush_);
   if (log_buffer_.empty()) return;
   log::write_lines(log_buffer_);
   log_buffer_.clear();

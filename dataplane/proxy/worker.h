@@ -1,10 +1,8 @@
-// One proxy worker: a thread running its own io_context (one epoll instance), with its own
+// One proxy worker: a thread running its own edge-triggered event loop, with its own
 // SO_REUSEPORT listeners, pipe pool, counters and log buffer, like an nginx worker process.
 #pragma once
 
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/intrusive/list.hpp>
 #include <future>
 #include <memory>
@@ -13,23 +11,35 @@
 #include <vector>
 
 #include "control/route_store.h"
+#include "io/event_loop.h"
 #include "io/pipe_pool.h"
+#include "io/unique_fd.h"
 #include "metrics/worker_metrics.h"
 #include "proxy/connection_limit.h"
+#include "proxy/hello_memory_budget.h"
+#include "proxy/listener.h"
 #include "proxy/proxy_settings.h"
 
 namespace snigate::proxy {
 
 class Connection;
-class Listener;
 
 using ConnectionHook = boost::intrusive::list_base_hook<boost::intrusive::link_mode<boost::intrusive::auto_unlink>>;
 
-class Worker {
+// What every worker shares with the others: the routes and the process-wide limits.
+struct SharedState {
+  const ProxySettings& settings;
+  const control::RouteStore& routes;
+  ConnectionLimit& limit;
+  HelloMemoryBudget& hello_budget;
+};
+
+class Worker : public Listener::Sink {
  public:
   // Binds the listeners at once, so that a taken port fails startup instead of a thread.
-  Worker(std::size_t index, const ProxySettings& settings, const control::RouteStore& routes, ConnectionLimit& limit,
-         const std::vector<boost::asio::ip::tcp::endpoint>& listen);
+  // `optional_listen` are bound only where the host supports them (the default IPv6 listener).
+  Worker(std::size_t index, SharedState shared, const std::vector<boost::asio::ip::tcp::endpoint>& listen,
+         const std::vector<boost::asio::ip::tcp::endpoint>& optional_listen = {});
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -43,30 +53,47 @@ class Worker {
 
   // For the worker's own connections and listeners, on its thread only.
   std::size_t index() const { return index_; }
-  boost::asio::io_context& io() { return io_; }
-  const ProxySettings& settings() const { return settings_; }
-  const control::RouteStore& routes() const { return routes_; }
-  ConnectionLimit& limit() { return limit_; }
+  io::EventLoop& loop() { return loop_; }
+  const ProxySettings& settings() const { return shared_.settings; }
+  const control::RouteStore& routes() const { return shared_.routes; }
+  ConnectionLimit& limit() { return shared_.limit; }
+  HelloMemoryBudget& hello_budget() { return shared_.hello_budget; }
   io::PipePool& pipes() { return pipes_; }
   metrics::WorkerMetrics& metrics() { return metrics_; }
-  void adopt(std::shared_ptr<Connection> connection);
+  // Where a connection reads its first bytes: they are copied out only if the hello is incomplete
+  // or must be replayed, so an idle connection holds no read buffer.
+  std::span<std::uint8_t> scratch() { return scratch_; }
   void log_line(std::string line);
+  std::size_t connections() const;
+  const std::vector<std::unique_ptr<Listener>>& listeners() const { return listeners_; }
+
+  // Takes ownership of an accepted client socket.
+  void on_accepted(io::UniqueFd client, const boost::asio::ip::tcp::endpoint& peer) override;
+  void on_accept_paused() override;
 
  private:
+  class LogFlush : public io::EventLoop::Timer {
+   public:
+    explicit LogFlush(Worker& worker) : worker_(worker) {}
+    void on_timer() override { worker_.flush_log(); }
+
+   private:
+    Worker& worker_;
+  };
+
   void flush_log();
 
   std::size_t index_;
-  const ProxySettings& settings_;
-  const control::RouteStore& routes_;
-  ConnectionLimit& limit_;
-  io::PipePool pipes_;  // declared before io_: connections still queued in io_ return pipes on destruction
+  SharedState shared_;
+  io::PipePool pipes_;
   metrics::WorkerMetrics metrics_;
+  std::vector<std::uint8_t> scratch_;
+  io::EventLoop loop_;
   boost::intrusive::list<Connection, boost::intrusive::base_hook<ConnectionHook>,
                          boost::intrusive::constant_time_size<false>>
       connections_;
   std::string log_buffer_;
-  boost::asio::io_context io_;
-  boost::asio::steady_timer log_flush_timer_;
+  LogFlush log_flush_{*this};
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::thread thread_;
 };

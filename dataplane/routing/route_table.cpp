@@ -61,10 +61,10 @@ RouteTable::RouteTable(snapshot::Snapshot snapshot, std::size_t workers, const R
   }
 }
 
-const RouteTarget* RouteTable::lookup(std::string_view server_name) const {
-  if (server_name.empty()) return default_.get();
+std::shared_ptr<const RouteTarget> RouteTable::find(std::string_view server_name) const {
+  if (server_name.empty()) return default_;
   std::string name = hostname::fold(server_name);
-  if (auto it = exact_.find(name); it != exact_.end()) return it->second.get();
+  if (auto it = exact_.find(name); it != exact_.end()) return it->second;
 
   // Walk the parents from the longest: the first is the one-label parent, which either wildcard mode
   // matches; deeper parents only match suffix wildcards.
@@ -73,11 +73,11 @@ const RouteTarget* RouteTable::lookup(std::string_view server_name) const {
   for (auto dot = rest.find('.'); dot != std::string_view::npos; dot = rest.find('.')) {
     rest.remove_prefix(dot + 1);
     if (auto it = wildcards_.find(rest); it != wildcards_.end()) {
-      if (immediate_parent || it->second.mode == snapshot::Wildcard::suffix) return it->second.target.get();
+      if (immediate_parent || it->second.mode == snapshot::Wildcard::suffix) return it->second.target;
     }
     immediate_parent = false;
   }
-  return default_.get();
+  return default_;
 }
 
 }  // namespace snigate::routing

@@ -54,7 +54,9 @@ class RouteTable {
 
   // Exact names win over wildcards, longer wildcards over shorter; no SNI or no match falls back to
   // the default backend. nullptr means the client must be refused.
-  const RouteTarget* lookup(std::string_view server_name) const;
+  const RouteTarget* lookup(std::string_view server_name) const { return find(server_name).get(); }
+  // The same target, owned: a connection keeps its route, not the table, once it has routed.
+  std::shared_ptr<const RouteTarget> find(std::string_view server_name) const;
 
   const snapshot::Snapshot& snapshot() const { return snapshot_; }
 

@@ -154,7 +154,8 @@ ClientHelloParser::Status ClientHelloParser::parse_handshake_message(std::span<c
         auto protocol = protocols->prefixed(1);
         if (!protocol || protocol->empty()) return fail(HelloError::malformed, "bad ALPN protocol name");
         auto bytes = *protocol->bytes(protocol->remaining());
-        hello_.alpn.emplace_back(bytes.begin(), bytes.end());
+        ++hello_.alpn_offered;
+        if (hello_.alpn.size() < ClientHello::kKeptAlpnProtocols) hello_.alpn.emplace_back(bytes.begin(), bytes.end());
       }
     }
   }

@@ -26,7 +26,11 @@ std::string_view to_string(HelloError error);
 
 struct ClientHello {
   std::string server_name;             // as sent (not folded); empty when the client sent no SNI
-  std::vector<std::string> alpn;       // protocols in the client's order
+  // The first kKeptAlpnProtocols protocols in the client's order, and how many it offered: a
+  // 64 KiB hello of one-byte names would otherwise cost a megabyte of strings.
+  static constexpr std::size_t kKeptAlpnProtocols = 8;
+  std::vector<std::string> alpn;
+  std::size_t alpn_offered = 0;
   std::uint16_t record_version = 0;    // of the first record, for answering with an alert
 };
 
@@ -48,6 +52,8 @@ class ClientHelloParser {
   std::size_t max_input_bytes() const { return 2 * max_handshake_bytes_ + 64; }
 
   const ClientHello& hello() const { return hello_; }
+  // Bytes held to reassemble a hello split across records (freed once it is parsed).
+  std::size_t reassembly_bytes() const { return handshake_.capacity(); }
   HelloError error() const { return error_; }
   const std::string& error_detail() const { return error_detail_; }
 

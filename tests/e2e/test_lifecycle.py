@@ -95,7 +95,9 @@ def test_running_out_of_file_descriptors_pauses_accepting_and_recovers(app_backe
                                   preexec_fn=small_descriptor_limit)
     flood = []
     for _ in range(80):  # more than the dataplane has descriptors for; the kernel queues the rest
-        flood.append(socket.create_connection(("127.0.0.1", dataplane.port), timeout=5))
+        sock = socket.create_connection(("127.0.0.1", dataplane.port), timeout=5)
+        sock.sendall(b"\x16")  # a first byte: TCP_DEFER_ACCEPT queues only clients that have spoken
+        flood.append(sock)
     time.sleep(1)  # while the flood holds every descriptor, even /metrics cannot be accepted
     for sock in flood:
         sock.close()

@@ -198,10 +198,17 @@ Outcome parse_byte_by_byte(const Bytes& input) {
   return {status, std::move(parser)};
 }
 
+// The parser keeps the first few protocols of a list and counts the rest.
+std::vector<std::string> kept_alpn(const std::vector<std::string>& offered) {
+  auto kept = std::min(offered.size(), snigate::tls::ClientHello::kKeptAlpnProtocols);
+  return {offered.begin(), offered.begin() + static_cast<std::ptrdiff_t>(kept)};
+}
+
 void expect_hello_of(const Capture& capture, const Outcome& outcome) {
   ASSERT_EQ(outcome.status, Status::done) << to_string(outcome.parser.error()) << ": " << outcome.parser.error_detail();
   EXPECT_EQ(outcome.parser.hello().server_name, capture.sni.value_or(""));
-  EXPECT_EQ(outcome.parser.hello().alpn, capture.alpn);
+  EXPECT_EQ(outcome.parser.hello().alpn, kept_alpn(capture.alpn));
+  EXPECT_EQ(outcome.parser.hello().alpn_offered, capture.alpn.size());
 }
 
 void expect_error(const Outcome& outcome, HelloError error) {
@@ -350,7 +357,7 @@ TEST_P(CapturedHello, AlpnProtocolLengthThatLiesNeverChangesTheServerName) {
       ASSERT_EQ(outcome.status, Status::done);
       EXPECT_EQ(outcome.parser.hello().server_name, capture.sni.value_or(""))
           << field.name << " length at offset " << field.offset << " moved by " << delta;
-      EXPECT_NE(outcome.parser.hello().alpn, capture.alpn);
+      EXPECT_NE(outcome.parser.hello().alpn, kept_alpn(capture.alpn));
     }
   }
 }
@@ -460,6 +467,18 @@ TEST(ClientHelloParser, ReadsServerNameAndAlpnInOrder) {
   EXPECT_EQ(outcome.parser.hello().server_name, "Www.Example.com");  // folding is the route table's job
   EXPECT_EQ(outcome.parser.hello().alpn, (std::vector<std::string>{"h2", "http/1.1"}));
   EXPECT_EQ(outcome.parser.hello().record_version, 0x0301);
+}
+
+// Issue 13, defect 2: 30,000 one-byte protocols were 30,000 strings (about 1 MiB) kept for the
+// connection's life and all written to its log line.
+TEST(ClientHelloParser, LongAlpnListKeepsOnlyItsFirstProtocolsAndCountsTheRest) {
+  std::vector<std::string> protocols;
+  for (int i = 0; i < 30000; ++i) protocols.push_back(std::string(1, static_cast<char>('a' + i % 26)));
+  auto outcome = parse_whole(frame(client_hello_with({alpn_extension(protocols), server_name_extension("a.example.com")})));
+  ASSERT_EQ(outcome.status, Status::done) << outcome.parser.error_detail();
+  EXPECT_EQ(outcome.parser.hello().alpn, kept_alpn(protocols));
+  EXPECT_EQ(outcome.parser.hello().alpn.size(), snigate::tls::ClientHello::kKeptAlpnProtocols);
+  EXPECT_EQ(outcome.parser.hello().alpn_offered, protocols.size());
 }
 
 TEST(ClientHelloParser, HelloWithoutExtensionsHasNoServerName) {

@@ -96,6 +96,8 @@ TEST(Options, RoutesFileOrControlSocketIsRequired) {
 TEST(Options, DefaultsAreThoseTheHelpTextPromises) {
   Options options = parse({"--routes", "routes.json"});
   EXPECT_EQ(options.listen, (std::vector<tcp::endpoint>{{make_address("0.0.0.0"), 8443}}));
+  // Issue 13, defect 12: IPv6 clients too, where the host has IPv6.
+  EXPECT_EQ(options.optional_listen, (std::vector<tcp::endpoint>{{make_address("::"), 8443}}));
   EXPECT_EQ(options.admin_listen, tcp::endpoint(make_address("127.0.0.1"), 9090));
   EXPECT_GE(options.workers, 1u);
   EXPECT_EQ(options.control_socket_mode, 0600u);
