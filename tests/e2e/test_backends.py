@@ -136,3 +136,21 @@ def test_backend_half_close_reaches_the_client_while_it_keeps_sending(dataplane_
         while not received and time.monotonic() < deadline:
             time.sleep(0.02)
     assert received == [len(hello) + 100_000]
+
+
+def test_fifty_thousand_backends_failing_at_once_are_an_alert_not_a_crash(dataplane_factory, backend_factory):
+    """Issue 13, defect 1: one stack frame per backend whose connect failed at once ended the
+    process with SIGSEGV. 127.255.255.255 is the loopback net's broadcast address: connect(2)
+    refuses it without sending anything."""
+    live = backend_factory("live.example.com")
+    doomed = route("app.example.com", *([443] * 50_000), address="127.255.255.255")
+    dataplane = dataplane_factory(routes=snapshot(1, [doomed, route("live.example.com", live.port)]),
+                                  extra_args=("--workers", "1"))
+    with pytest.raises(Exception, match="INTERNAL_ERROR|internal error"):
+        python_connect(dataplane.port, "app.example.com")
+    assert dataplane.process.poll() is None
+    with python_connect(dataplane.port, "live.example.com") as tls:
+        assert peer_common_name(tls) == "live.example.com"
+    metrics = dataplane.metrics()
+    assert metrics['snigate_connections_total{route="app.example.com",outcome="connect_failed"}'] == 1
+    assert metrics['snigate_backend_connect_failures_total{route="app.example.com"}'] == 4  # the attempt cap

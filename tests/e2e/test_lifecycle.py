@@ -10,6 +10,7 @@ import time
 import pytest
 
 from dataplane_process import route, snapshot
+from raw_peers import RecordingBackend, capture, read_until_closed
 from tls_clients import ask, peer_common_name, python_connect
 
 
@@ -106,3 +107,97 @@ def test_running_out_of_file_descriptors_pauses_accepting_and_recovers(app_backe
         assert peer_common_name(tls) == "a.example.com"
     assert dataplane.process.poll() is None
     assert dataplane.metrics()["snigate_accept_pauses_total"] > 0
+
+
+def test_half_closed_connection_ends_after_the_half_close_timeout(dataplane_factory):
+    """Issue 13, defect 12: one idle stamp for both directions let a connection whose client had
+    finished sending (and whose backend never answered) live for the whole idle timeout."""
+    backend = RecordingBackend(serve=lambda sock: time.sleep(10))  # reads nothing, answers nothing
+    hello, sni = capture("openssl.bin")
+    dataplane = dataplane_factory(routes=snapshot(1, [route(sni, backend.port)]),
+                                  extra_args=("--idle-timeout", "1h", "--half-close-timeout", "1s"))
+    with socket.create_connection(("127.0.0.1", dataplane.port), timeout=10) as client:
+        client.sendall(hello)
+        client.shutdown(socket.SHUT_WR)
+        started = time.monotonic()
+        assert client.recv(10) == b""
+        assert 0.9 < time.monotonic() - started < 4
+    assert dataplane.metrics()[f'snigate_connections_total{{route="{sni}",outcome="idle_timeout"}}'] == 1
+
+
+def test_connections_queued_in_a_closing_listener_are_served_not_reset(dataplane_factory):
+    """Issue 13, defect 12: at drain, clients that had completed their handshake but were still
+    in a closing SO_REUSEPORT listener's accept queue were reset."""
+    backend = RecordingBackend()
+    hello, sni = capture("openssl.bin")
+    dataplane = dataplane_factory(routes=snapshot(1, [route(sni, backend.port)]),
+                                  extra_args=("--workers", "1", "--drain-timeout", "20s"))
+    dataplane.signal(signal.SIGSTOP)  # the kernel keeps completing handshakes and queueing them
+    clients = []
+    try:
+        for _ in range(200):
+            client = socket.create_connection(("127.0.0.1", dataplane.port), timeout=10)
+            client.sendall(hello)
+            client.shutdown(socket.SHUT_WR)
+            clients.append(client)
+        dataplane.signal(signal.SIGTERM)
+    finally:
+        dataplane.signal(signal.SIGCONT)
+    answers = []
+    for client in clients:
+        with client:
+            try:
+                answers.append(read_until_closed(client))
+            except ConnectionResetError:
+                answers.append(b"reset")
+    assert answers == [f"got {len(hello)} bytes".encode()] * len(clients)
+
+
+@pytest.mark.skipif(os.environ.get("SNIGATE_DATAPLANE_SANITIZED") == "1",
+                    reason="measures resident memory, which the sanitizers multiply")
+def test_ten_thousand_slow_clients_stay_within_the_hello_memory_budget(app_backend, dataplane_factory):
+    """Issue 13, defect 3: an incomplete ClientHello could hold about 100 KiB, so 5,000 slow clients
+    would exceed the chart's 512 MiB. 10,000 clients each send 12 KiB of a hello that never
+    completes; the process-wide budget (16 MiB here) refuses those beyond it, resident memory stays
+    bounded and a client with a whole hello is still served. (The open-file hard limit here is
+    20,000: 10,000 sockets on each side.)"""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard < 10_500:
+        pytest.skip(f"needs 10,500 descriptors, the hard limit is {hard}")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    dataplane = dataplane_factory(routes=snapshot(1, [route("a.example.com", app_backend.port)]),
+                                  extra_args=("--max-connections", "12000", "--client-hello-timeout", "60s",
+                                              "--client-hello-memory", str(16 << 20)))
+    rss_before = resident_kib(dataplane.process.pid)
+    # A 16 KiB record announcing a 64 KiB hello, then part of the record: never complete.
+    partial = bytes([22, 3, 1, 0x40, 0x00, 1, 0, 0xff, 0x00]) + b"\xab" * (12 * 1024 - 9)
+    slow = []
+    try:
+        for _ in range(10_000):
+            sock = socket.socket()
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            sock.connect(("127.0.0.1", dataplane.port))
+            sock.setblocking(False)
+            try:
+                sock.send(partial)
+            except BlockingIOError:
+                pass
+            slow.append(sock)
+        time.sleep(2)
+        grown_kib = resident_kib(dataplane.process.pid) - rss_before
+        with python_connect(dataplane.port, "a.example.com") as tls:
+            assert peer_common_name(tls) == "a.example.com"
+        assert grown_kib < 120 * 1024, f"resident memory grew by {grown_kib} KiB"
+        errors = dataplane.metrics()['snigate_client_hello_errors_total{reason="too_large"}']
+        assert errors > 5_000  # most were refused: 16 MiB holds a few hundred partial hellos
+    finally:
+        for sock in slow:
+            sock.close()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def resident_kib(pid: int) -> int:
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmRSS")
