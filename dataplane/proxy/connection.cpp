@@ -215,6 +215,9 @@ void Connection::read_hello() {
       finish(metrics::Outcome::client_closed, count == 0 ? "end of stream" : std::strerror(errno));
       return;
     }
+    // A TCP read that returns less than it asked for emptied the socket: any later byte raises a
+    // new edge, so no read needs to hear EAGAIN (one splice fewer once proxying starts).
+    if (static_cast<std::size_t>(count) < want) readable_[client_side] = false;
     auto bytes = std::span<const std::uint8_t>(scratch.data(), static_cast<std::size_t>(count));
     if (setup.received_size == 0) {
       // Nearly every hello arrives whole in the first read: parse it where it landed.
