@@ -104,6 +104,7 @@ void Connection::on_ready(std::uint32_t events, unsigned tag) {
   auto side = static_cast<Side>(tag);
   if (events & (EPOLLIN | EPOLLRDHUP | EPOLLERR | EPOLLHUP)) readable_[side] = true;
   if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) writable_[side] = true;
+  if (events & (EPOLLRDHUP | EPOLLERR | EPOLLHUP)) hung_up_[side] = true;
   switch (phase_) {
     case Phase::reading_hello:
       if (side == client_side) read_hello();
@@ -216,8 +217,10 @@ void Connection::read_hello() {
       return;
     }
     // A TCP read that returns less than it asked for emptied the socket: any later byte raises a
-    // new edge, so no read needs to hear EAGAIN (one splice fewer once proxying starts).
-    if (static_cast<std::size_t>(count) < want) readable_[client_side] = false;
+    // new edge, so no read needs to hear EAGAIN (one splice fewer once proxying starts). Not so
+    // once the peer's FIN has been reported: the end of stream is still to be read, and no edge
+    // will announce it again.
+    if (static_cast<std::size_t>(count) < want && !hung_up_[client_side]) readable_[client_side] = false;
     auto bytes = std::span<const std::uint8_t>(scratch.data(), static_cast<std::size_t>(count));
     if (setup.received_size == 0) {
       // Nearly every hello arrives whole in the first read: parse it where it landed.

@@ -121,6 +121,7 @@ class Connection final : public io::EventLoop::Watcher, public io::EventLoop::Ti
   Phase phase_ = Phase::reading_hello;
   std::array<bool, 2> readable_{true, false};  // until a read says EAGAIN
   std::array<bool, 2> writable_{true, false};
+  std::array<bool, 2> hung_up_{false, false};  // EPOLLRDHUP (or an error) reported
   bool client_writes_watched_ = false;        // EPOLLOUT added to the client's registration
   bool backend_keepalive_set_ = false;
 
