@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <fstream>
@@ -215,6 +216,28 @@ TEST_F(ConnectionTest, ConnectBudgetEndsAttemptsAtBackendsThatNeverAnswer) {
   ASSERT_TRUE(run_until([&] { return read_available(client.get()).size() == 7; }, 5000ms)) << "the alert";
   EXPECT_LT(std::chrono::steady_clock::now() - started, 600ms);
   EXPECT_LE(counters(hello.sni).connect_failures, 3u);
+}
+
+// Issue 13, defect 4: a process out of descriptors is not a backend failure: no failure is counted
+// against the route and no other backend is tried.
+TEST_F(ConnectionTest, NoDescriptorForTheBackendSocketIsNoBackendFailure) {
+  auto hello = capture("curl.bin");
+  Backend first, second;
+  apply({route_to(hello.sni, "127.0.0.1", first.port()), route_to("unused.example.com", "127.0.0.1", second.port())});
+  worker();
+  int pair[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, pair), 0);
+  io::UniqueFd client(pair[0]);
+  ASSERT_EQ(::send(pair[0], hello.bytes.data(), hello.bytes.size(), 0), static_cast<ssize_t>(hello.bytes.size()));
+  rlimit saved{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &saved), 0);
+  rlimit tight = saved;
+  tight.rlim_cur = static_cast<rlim_t>(std::max(pair[0], pair[1]));  // nothing above the pair
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &tight), 0);
+  worker().on_accepted(io::UniqueFd(pair[1]), {boost::asio::ip::make_address("192.0.2.7"), 40000});
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &saved), 0);
+  ASSERT_TRUE(run_until([&] { return read_available(client.get()).size() == 7; })) << "an internal_error alert";
+  EXPECT_EQ(counters(hello.sni).connect_failures, 0u);
 }
 
 // Issue 13, defect 12: one activity stamp for both directions let a half-closed connection live
