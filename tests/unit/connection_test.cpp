@@ -13,6 +13,7 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "log/log.h"
 #include "proxy/worker.h"
 
 namespace snigate::proxy {
@@ -73,7 +74,11 @@ snapshot::Route route_to(const std::string& hostname, const std::string& address
 
 class ConnectionTest : public testing::Test {
  protected:
-  ConnectionTest() { settings_.connect_timeout = 500ms; }
+  ConnectionTest() {
+    settings_.connect_timeout = 500ms;
+    log::set_level(log::Level::warn);  // connection lines would only clutter the test output
+  }
+  ~ConnectionTest() override { log::set_level(log::Level::info); }
 
   Worker& worker() {
     if (!worker_) {
