@@ -49,6 +49,11 @@ std::uint64_t ClusterState::service_inputs_revision(std::string_view service_key
   return found == input_revisions_.end() ? 0 : found->second;
 }
 
+std::uint64_t ClusterState::ingress_revision(std::string_view ingress_key) const {
+  const auto found = ingress_revisions_.find(ingress_key);
+  return found == ingress_revisions_.end() ? 0 : found->second;
+}
+
 bool ClusterState::upsert(Service service) {
   std::string name = key(service.meta.namespace_name, service.meta.name);
   const bool changed = upsert_into(services, name, std::move(service));
@@ -71,12 +76,16 @@ bool ClusterState::upsert(EndpointSlice slice) {
 
 bool ClusterState::upsert(Ingress ingress) {
   std::string name = key(ingress.meta.namespace_name, ingress.meta.name);
-  return upsert_into(ingresses, std::move(name), std::move(ingress));
+  const bool changed = upsert_into(ingresses, name, std::move(ingress));
+  if (changed) touch_ingress(name);
+  return changed;
 }
 
 bool ClusterState::upsert(IngressClass ingress_class) {
   std::string name = ingress_class.meta.name;
-  return upsert_into(ingress_classes, std::move(name), std::move(ingress_class));
+  const bool changed = upsert_into(ingress_classes, std::move(name), std::move(ingress_class));
+  if (changed) touch_ingress_classes();
+  return changed;
 }
 
 bool ClusterState::remove_endpoint_slice(const std::string& slice_key) {
@@ -98,8 +107,14 @@ bool ClusterState::remove(std::string_view kind, const std::string& namespace_na
     removed = true;
   }
   if (kind == "EndpointSlice") removed = remove_endpoint_slice(key(namespace_name, name));
-  if (kind == "Ingress") removed = ingresses.erase(key(namespace_name, name)) > 0;
-  if (kind == "IngressClass") removed = ingress_classes.erase(name) > 0;
+  if (kind == "Ingress" && ingresses.erase(key(namespace_name, name)) > 0) {
+    touch_ingress(key(namespace_name, name));
+    removed = true;
+  }
+  if (kind == "IngressClass" && ingress_classes.erase(name) > 0) {
+    touch_ingress_classes();
+    removed = true;
+  }
   return clear_undecodable(kind, namespace_name, name) || removed;
 }
 
@@ -108,8 +123,16 @@ void ClusterState::replace(std::vector<Service> objects) {
   replace_map(services, std::move(objects), true);
   for (const auto& [name, service] : services) touch_service_inputs(name);
 }
-void ClusterState::replace(std::vector<Ingress> objects) { replace_map(ingresses, std::move(objects), true); }
-void ClusterState::replace(std::vector<IngressClass> objects) { replace_map(ingress_classes, std::move(objects), false); }
+void ClusterState::replace(std::vector<Ingress> objects) {
+  for (const auto& [name, ingress] : ingresses) touch_ingress(name);
+  replace_map(ingresses, std::move(objects), true);
+  for (const auto& [name, ingress] : ingresses) touch_ingress(name);
+}
+
+void ClusterState::replace(std::vector<IngressClass> objects) {
+  touch_ingress_classes();
+  replace_map(ingress_classes, std::move(objects), false);
+}
 
 void ClusterState::replace(std::vector<EndpointSlice> slices) {
   for (const auto& [owner, owned] : slices_by_service_) touch_service_inputs(owner);

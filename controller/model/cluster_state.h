@@ -32,9 +32,13 @@ class ClusterState {
   // The EndpointSlices labelled with this Service's name, by slice name; nullptr when none.
   const SlicesByName* endpoint_slices_of(std::string_view namespace_name, std::string_view service) const;
   std::size_t endpoint_slice_count() const { return slice_owners_.size(); }
-  // Changes whenever the Service "namespace/name" or one of its EndpointSlices changes, so that
-  // what was derived from them can be kept until then (translate::Translator).
+  // Revisions, so that what was derived from objects can be kept until they change
+  // (translate::Translator). A Service's changes whenever the Service "namespace/name" or one of
+  // its EndpointSlices changes; an Ingress's when that Ingress changes; the IngressClasses' when
+  // any of them changes. Revisions never repeat, not even for an object deleted and created again.
   std::uint64_t service_inputs_revision(std::string_view service_key) const;
+  std::uint64_t ingress_revision(std::string_view ingress_key) const;
+  std::uint64_t ingress_classes_revision() const { return ingress_classes_revision_; }
 
   // Each returns whether anything changed (a watch event often changes nothing the model holds).
   bool upsert(Service service);
@@ -58,12 +62,16 @@ class ClusterState {
  private:
   bool remove_endpoint_slice(const std::string& slice_key);
   void touch_service_inputs(const std::string& service_key) { input_revisions_[service_key] = ++last_revision_; }
+  void touch_ingress(const std::string& ingress_key) { ingress_revisions_[ingress_key] = ++last_revision_; }
+  void touch_ingress_classes() { ingress_classes_revision_ = ++last_revision_; }
 
   // "namespace/service" -> that Service's slices; a slice whose label changes moves between entries.
   std::map<std::string, SlicesByName, std::less<>> slices_by_service_;
   std::map<std::string, std::string, std::less<>> slice_owners_;  // "namespace/slice" -> "namespace/service"
   // Kept for Services that are gone too, so that one that comes back never matches an old revision.
-  std::map<std::string, std::uint64_t, std::less<>> input_revisions_;  // "namespace/service"
+  std::map<std::string, std::uint64_t, std::less<>> input_revisions_;    // "namespace/service"
+  std::map<std::string, std::uint64_t, std::less<>> ingress_revisions_;  // "namespace/ingress"
+  std::uint64_t ingress_classes_revision_ = 0;
   std::uint64_t last_revision_ = 0;
 };
 

@@ -1,6 +1,5 @@
 #include "translate/conflicts.h"
 
-#include <algorithm>
 #include <map>
 
 #include "translate/object_fields.h"
@@ -30,15 +29,26 @@ void settle_conflicts(std::vector<const RouteClaim*> claims, const HostnameDeleg
                               claim->owner.namespace_name});
     }
   }
-  std::stable_sort(allowed.begin(), allowed.end(),
-                   [](const RouteClaim* left, const RouteClaim* right) { return older_than(left->owner, right->owner); });
+  // The oldest claim of each name wins (the first seen among equals). Age is compared only where
+  // names collide, and losers are reported against the final winner of their name.
   std::map<std::string_view, const RouteClaim*> winners;
+  std::vector<const RouteClaim*> losers;
   for (const RouteClaim* claim : allowed) {
     const auto [winner, inserted] = winners.emplace(claim->route.hostname, claim);
-    if (inserted || winner->second->owner == claim->owner) continue;
+    if (inserted) continue;
+    if (older_than(claim->owner, winner->second->owner)) {
+      losers.push_back(winner->second);
+      winner->second = claim;
+    } else {
+      losers.push_back(claim);
+    }
+  }
+  for (const RouteClaim* claim : losers) {
+    const RouteClaim* winner = winners.at(claim->route.hostname);
+    if (winner->owner == claim->owner) continue;  // one object naming a host twice is no conflict
     problems.push_back({claim->owner, "HostnameConflict",
-                        "hostname " + claim->route.hostname + " is already routed by " + winner->second->owner.kind + " " +
-                            winner->second->owner.qualified_name() + ", which is older"});
+                        "hostname " + claim->route.hostname + " is already routed by " + winner->owner.kind + " " +
+                            winner->owner.qualified_name() + ", which is older"});
   }
   snapshot.routes.reserve(winners.size());
   for (const auto& [hostname, claim] : winners) snapshot.routes.push_back(claim->route);

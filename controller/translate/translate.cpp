@@ -46,7 +46,7 @@ Translation translate(const model::ClusterState& state, const TranslationSetting
   return Translator(settings).translate(state);
 }
 
-Translation Translator::translate(const model::ClusterState& state) {
+void Translator::refresh_service_claims(const model::ClusterState& state) {
   std::unordered_map<std::string, ServiceClaims> services;
   services.reserve(services_.size());
   for (const auto& [key, service] : state.services) {
@@ -62,18 +62,54 @@ Translation Translator::translate(const model::ClusterState& state) {
     }
   }
   services_ = std::move(services);
+}
 
-  Claims claims;
-  report_undecodable(state, claims);
-  Translation translation;
-  translation.our_ingresses = claim_ingresses(state, settings_.ingress_classes, claims);
-  std::vector<const RouteClaim*> route_claims;
-  route_claims.reserve(services_.size() + claims.routes.size());
-  for (const auto& claim : claims.routes) route_claims.push_back(&claim);
-  for (const auto& [key, service] : services_) {
-    for (const auto& claim : service.claims.routes) route_claims.push_back(&claim);
-    claims.problems.insert(claims.problems.end(), service.claims.problems.begin(), service.claims.problems.end());
+void Translator::refresh_ingress_claims(const model::ClusterState& state) {
+  const auto current = [&](const IngressClaims& claims, std::uint64_t revision) {
+    return claims.revision == revision && claims.classes_revision == state.ingress_classes_revision() &&
+           std::all_of(claims.services.begin(), claims.services.end(), [&](const auto& service) {
+             return state.service_inputs_revision(service.first) == service.second;
+           });
+  };
+  std::unordered_map<std::string, IngressClaims> ingresses;
+  ingresses.reserve(ingresses_.size());
+  for (const auto& [key, ingress] : state.ingresses) {
+    const std::uint64_t revision = state.ingress_revision(key);
+    auto cached = ingresses_.extract(key);
+    if (!cached.empty() && current(cached.mapped(), revision)) {
+      ingresses.insert(std::move(cached));
+      continue;
+    }
+    IngressClaims fresh{.revision = revision, .classes_revision = state.ingress_classes_revision()};
+    for (auto& service : referenced_services(ingress)) {
+      const std::uint64_t service_revision = state.service_inputs_revision(service);
+      fresh.services.emplace_back(std::move(service), service_revision);
+    }
+    if (is_our_ingress(state, ingress, settings_.ingress_classes)) fresh.ours = claim_ingress(state, ingress, fresh.claims);
+    ingresses.emplace(key, std::move(fresh));
   }
+  ingresses_ = std::move(ingresses);
+}
+
+Translation Translator::translate(const model::ClusterState& state) {
+  refresh_service_claims(state);
+  refresh_ingress_claims(state);
+
+  Claims claims;  // this pass's own problems, and those of the remembered claims
+  report_undecodable(state, claims);
+  std::vector<const RouteClaim*> route_claims;
+  route_claims.reserve(services_.size() + ingresses_.size());
+  const auto gather = [&](const Claims& remembered) {
+    for (const auto& claim : remembered.routes) route_claims.push_back(&claim);
+    claims.problems.insert(claims.problems.end(), remembered.problems.begin(), remembered.problems.end());
+  };
+  Translation translation;
+  for (const auto& [key, ingress] : state.ingresses) {
+    const IngressClaims& remembered = ingresses_.at(key);
+    if (remembered.ours) translation.our_ingresses.push_back(*remembered.ours);
+    gather(remembered.claims);
+  }
+  for (const auto& [key, service] : services_) gather(service.claims);
   settle_conflicts(std::move(route_claims), settings_.delegation, translation.snapshot, claims.problems);
   if (settings_.default_backend) translation.snapshot.default_backend = default_backend(state, *settings_.default_backend, claims);
   translation.problems = std::move(claims.problems);

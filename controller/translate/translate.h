@@ -37,9 +37,11 @@ struct Translation {
 
 Translation translate(const model::ClusterState& state, const TranslationSettings& settings);
 
-// translate() with a memory: a Service's claims are kept until the Service or its EndpointSlices
-// change (model::ClusterState::service_inputs_revision), so a change to one of 10,000 Services
-// re-derives that one, the Ingresses, and the settling of names. Same result as translate().
+// translate() with a memory: each object's claims are kept until what they were derived from
+// changes (the revisions of model::ClusterState): an annotated Service's until it or its
+// EndpointSlices change; an Ingress's until it, the IngressClasses or a Service it names change.
+// So a change to one of 10,000 Services re-derives the claims that depend on it, then settles the
+// names. Same result as translate().
 class Translator {
  public:
   explicit Translator(TranslationSettings settings) : settings_(std::move(settings)) {}
@@ -49,11 +51,22 @@ class Translator {
  private:
   struct ServiceClaims {
     std::uint64_t inputs_revision = 0;
-    Claims claims;
+    Claims claims{};
+  };
+  struct IngressClaims {
+    std::uint64_t revision = 0;
+    std::uint64_t classes_revision = 0;
+    std::vector<std::pair<std::string, std::uint64_t>> services{};  // the Services it names, at their revisions then
+    std::optional<OurIngress> ours{};                             // nullopt: not of our class, no claims
+    Claims claims{};
   };
 
+  void refresh_service_claims(const model::ClusterState& state);
+  void refresh_ingress_claims(const model::ClusterState& state);
+
   TranslationSettings settings_;
-  std::unordered_map<std::string, ServiceClaims> services_;  // by "namespace/name"
+  std::unordered_map<std::string, ServiceClaims> services_;   // by "namespace/name"
+  std::unordered_map<std::string, IngressClaims> ingresses_;  // by "namespace/name"
 };
 
 }  // namespace snigate::controller::translate

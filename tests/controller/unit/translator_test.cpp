@@ -42,9 +42,31 @@ TEST(Translator, RemembersNothingThatAFreshTranslationWouldNotSay) {
        }},
       {"the older one goes", [&] { state.remove("Service", "shop", "api"); }},
       {"it comes back", [&] { state.upsert(model::decode_service(routed_service("api", "api.example.com"))); }},
+      {"an Ingress of our class to a Service", [&] {
+         state.upsert(model::decode_ingress_class(ingress_class("snigate", kSelection.controller_name)));
+         state.upsert(model::decode_ingress(ingress("front", {.class_name = "snigate", .rules = json::array({rule("in.example.com", {service_backend("web")})})})));
+       }},
+      {"the Ingress's Service gets another endpoint", [&] { state.upsert(model::decode_endpoint_slice(slice_of("web", "10.0.0.5", true, "c"))); }},
+      {"the Ingress's Service changes its ports", [&] {
+         state.upsert(model::decode_service(service("web", {{"snigate.io/hostnames", "b.example.com"}}, json::array({{{"name", "tls"}, {"port", 443}}}))));
+       }},
+      {"an Ingress names a Service not there yet", [&] {
+         state.upsert(model::decode_ingress(ingress("later", {.class_name = "snigate", .rules = json::array({rule("later.example.com", {service_backend("later")})})})));
+       }},
+      {"that Service and its slice come", [&] {
+         state.upsert(model::decode_service(service("later", json::object())));
+         state.upsert(model::decode_endpoint_slice(slice_of("later", "10.0.0.6")));
+       }},
+      {"an Ingress takes a name a Service holds", [&] {
+         state.upsert(model::decode_ingress(ingress("front", {.class_name = "snigate", .rules = json::array({rule("b.example.com", {service_backend("api")})})})));
+       }},
+      {"our IngressClass goes", [&] { state.remove("IngressClass", "", "snigate"); }},
+      {"it comes back", [&] { state.upsert(model::decode_ingress_class(ingress_class("snigate", kSelection.controller_name))); }},
+      {"an Ingress goes", [&] { state.remove("Ingress", "shop", "later"); }},
       {"a relist", [&] {
          state.replace(std::vector<model::Service>{model::decode_service(routed_service("web", "c.example.com"))});
          state.replace(std::vector<model::EndpointSlice>{model::decode_endpoint_slice(slice_of("web", "10.0.0.9"))});
+         state.replace(std::vector<model::Ingress>{});
        }},
   };
   for (const auto& [name, apply] : steps) {
@@ -69,6 +91,22 @@ TEST(Translator, ServiceInputsRevisionMovesWithTheServiceAndItsSlicesOnly) {
   const auto after_slice = state.service_inputs_revision("shop/web");
   state.upsert(model::decode_endpoint_slice(slice_of("web", "10.0.0.1")));
   EXPECT_EQ(state.service_inputs_revision("shop/web"), after_slice) << "an equal slice changes nothing";
+}
+
+TEST(Translator, IngressRevisionMovesWithThatIngressOnly) {
+  model::ClusterState state;
+  const auto front = [] { return model::decode_ingress(ingress("front", {.rules = json::array({rule("a.example.com", {service_backend("web")})})})); };
+  state.upsert(front());
+  state.upsert(model::decode_ingress(ingress("back", {})));
+  const auto before = state.ingress_revision("shop/front");
+  state.upsert(model::decode_ingress(ingress("back", {.rules = json::array({rule("b.example.com", {service_backend("web")})})})));
+  state.upsert(front());
+  EXPECT_EQ(state.ingress_revision("shop/front"), before) << "another Ingress, or an equal one, changes nothing";
+  state.remove("Ingress", "shop", "front");
+  EXPECT_NE(state.ingress_revision("shop/front"), before);
+  const auto classes = state.ingress_classes_revision();
+  state.upsert(model::decode_ingress_class(ingress_class("snigate", kSelection.controller_name)));
+  EXPECT_NE(state.ingress_classes_revision(), classes);
 }
 
 }  // namespace
