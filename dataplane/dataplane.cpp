@@ -101,6 +101,7 @@ void Dataplane::reload_routes_file() {
     auto snapshot = read_routes_file(options_.routes_file);
     auto generation = snapshot.generation;
     routes_.apply(std::move(snapshot), control::RouteStore::Ordering::any);
+    routes_.release_replaced();
     log::write(log::Level::info, "routes file reloaded", {{"file", options_.routes_file}, {"generation", generation}});
   } catch (const std::exception& error) {
     routes_.count_rejection();

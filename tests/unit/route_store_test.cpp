@@ -60,6 +60,16 @@ TEST(RouteStore, NewerGenerationReplacesTheTable) {
   EXPECT_EQ(store.stats().generation, 6u);
 }
 
+TEST(RouteStore, ReplacedTableIsFreedWhenReleasedNotWhileApplying) {
+  RouteStore store(1);
+  store.apply(snapshot_with(5, "a.example.com"), RouteStore::Ordering::strict);
+  const std::weak_ptr<const routing::RouteTable> first = store.current();
+  store.apply(snapshot_with(6, "b.example.com"), RouteStore::Ordering::strict);
+  EXPECT_FALSE(first.expired()) << "freed before the control socket could answer";
+  store.release_replaced();
+  EXPECT_TRUE(first.expired());
+}
+
 TEST(RouteStore, StaleGenerationIsRejectedAndTheOldTableKeepsServing) {
   RouteStore store(1);
   store.apply(snapshot_with(5, "a.example.com"), RouteStore::Ordering::strict);
