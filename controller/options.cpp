@@ -85,8 +85,11 @@ Flags:
   --admin-listen ADDR:PORT        /healthz, /readyz, /metrics (default 127.0.0.1:9091)
   --min-watch-timeout DUR         each watch asks the server to end it after 1-2 times this, at
                                   random (default 5m)
-  --push-quiet-period DUR         push once changes have been quiet this long (default 20ms)
-  --push-max-delay DUR            but never later than this after the first change (default 100ms)
+  --push-quiet-period DUR         a change after a quiet spell is pushed at once; the changes of
+                                  a burst (this soon after a push) once they have been quiet this
+                                  long (default 20ms)
+  --push-max-delay DUR            but never later than this after the burst's first change
+                                  (default 100ms)
   --log-level LEVEL               debug, info, warn or error (default info); logs go to stderr
   --help                          this text
   --version                       print the version

@@ -1,6 +1,7 @@
 #include "translate/translate.h"
 
 #include <algorithm>
+#include <set>
 
 #include "translate/annotations.h"
 #include "translate/conflicts.h"
@@ -46,54 +47,65 @@ Translation translate(const model::ClusterState& state, const TranslationSetting
   return Translator(settings).translate(state);
 }
 
-void Translator::refresh_service_claims(const model::ClusterState& state) {
-  std::unordered_map<std::string, ServiceClaims> services;
-  services.reserve(services_.size());
-  for (const auto& [key, service] : state.services) {
-    if (!service.meta.annotations.contains(annotations::kHostnames)) continue;
-    const std::uint64_t revision = state.service_inputs_revision(key);
-    auto cached = services_.extract(key);
-    if (cached.empty() || cached.mapped().inputs_revision != revision) {
-      ServiceClaims fresh{revision, {}};
-      claim_annotated_service(state, service, fresh.claims);
-      services.emplace(key, std::move(fresh));
-    } else {
-      services.insert(std::move(cached));
-    }
+void Translator::update_service(const model::ClusterState& state, std::string_view key) {
+  const std::string name(key);
+  const auto found = state.services.find(key);
+  if (found == state.services.end() || !found->second.meta.annotations.contains(annotations::kHostnames)) {
+    services_.erase(name);
+    return;
   }
-  services_ = std::move(services);
+  Claims& claims = services_[name];
+  claims = {};
+  claim_annotated_service(state, found->second, claims);
 }
 
-void Translator::refresh_ingress_claims(const model::ClusterState& state) {
-  const auto current = [&](const IngressClaims& claims, std::uint64_t revision) {
-    return claims.revision == revision && claims.classes_revision == state.ingress_classes_revision() &&
-           std::all_of(claims.services.begin(), claims.services.end(), [&](const auto& service) {
-             return state.service_inputs_revision(service.first) == service.second;
-           });
-  };
-  std::unordered_map<std::string, IngressClaims> ingresses;
-  ingresses.reserve(ingresses_.size());
-  for (const auto& [key, ingress] : state.ingresses) {
-    const std::uint64_t revision = state.ingress_revision(key);
-    auto cached = ingresses_.extract(key);
-    if (!cached.empty() && current(cached.mapped(), revision)) {
-      ingresses.insert(std::move(cached));
-      continue;
+void Translator::update_ingress(const model::ClusterState& state, std::string_view key) {
+  const std::string name(key);
+  if (const auto old = ingresses_.find(name); old != ingresses_.end()) {
+    for (const auto& service : old->second.services) {
+      const auto [first, last] = ingresses_naming_.equal_range(service);
+      for (auto entry = first; entry != last; ++entry) {
+        if (entry->second == name) {
+          ingresses_naming_.erase(entry);
+          break;
+        }
+      }
     }
-    IngressClaims fresh{.revision = revision, .classes_revision = state.ingress_classes_revision()};
-    for (auto& service : referenced_services(ingress)) {
-      const std::uint64_t service_revision = state.service_inputs_revision(service);
-      fresh.services.emplace_back(std::move(service), service_revision);
-    }
-    if (is_our_ingress(state, ingress, settings_.ingress_classes)) fresh.ours = claim_ingress(state, ingress, fresh.claims);
-    ingresses.emplace(key, std::move(fresh));
+    ingresses_.erase(old);
   }
-  ingresses_ = std::move(ingresses);
+  const auto found = state.ingresses.find(key);
+  if (found == state.ingresses.end()) return;
+  IngressClaims fresh{.services = referenced_services(found->second), .ours = std::nullopt, .claims = {}};
+  for (const auto& service : fresh.services) ingresses_naming_.emplace(service, name);
+  if (is_our_ingress(state, found->second, settings_.ingress_classes)) fresh.ours = claim_ingress(state, found->second, fresh.claims);
+  ingresses_.emplace(name, std::move(fresh));
+}
+
+void Translator::refresh(const model::ClusterState& state) {
+  const model::ClusterState::Changes changes = state.changed_since(seen_revision_);
+  if (seen_revision_ == 0 || state.revision() < seen_revision_ || changes.everything) {
+    services_.clear();
+    ingresses_.clear();
+    ingresses_naming_.clear();
+    for (const auto& [key, service] : state.services) update_service(state, key);
+    for (const auto& [key, ingress] : state.ingresses) update_ingress(state, key);
+  } else {
+    for (const std::string_view service : changes.services) update_service(state, service);
+    std::set<std::string, std::less<>> ingresses(changes.ingresses.begin(), changes.ingresses.end());
+    for (const std::string_view service : changes.services) {
+      const auto [first, last] = ingresses_naming_.equal_range(std::string(service));
+      for (auto entry = first; entry != last; ++entry) ingresses.insert(entry->second);
+    }
+    if (changes.ingress_classes) {
+      for (const auto& [key, ingress] : state.ingresses) ingresses.insert(key);
+    }
+    for (const auto& ingress : ingresses) update_ingress(state, ingress);
+  }
+  seen_revision_ = state.revision();
 }
 
 Translation Translator::translate(const model::ClusterState& state) {
-  refresh_service_claims(state);
-  refresh_ingress_claims(state);
+  refresh(state);
 
   Claims claims;  // this pass's own problems, and those of the remembered claims
   report_undecodable(state, claims);
@@ -109,7 +121,7 @@ Translation Translator::translate(const model::ClusterState& state) {
     if (remembered.ours) translation.our_ingresses.push_back(*remembered.ours);
     gather(remembered.claims);
   }
-  for (const auto& [key, service] : services_) gather(service.claims);
+  for (const auto& [key, service] : services_) gather(service);
   settle_conflicts(std::move(route_claims), settings_.delegation, translation.snapshot, claims.problems);
   if (settings_.default_backend) translation.snapshot.default_backend = default_backend(state, *settings_.default_backend, claims);
   translation.problems = std::move(claims.problems);

@@ -38,10 +38,10 @@ struct Translation {
 Translation translate(const model::ClusterState& state, const TranslationSettings& settings);
 
 // translate() with a memory: each object's claims are kept until what they were derived from
-// changes (the revisions of model::ClusterState): an annotated Service's until it or its
+// changes (model::ClusterState::changed_since): an annotated Service's until it or its
 // EndpointSlices change; an Ingress's until it, the IngressClasses or a Service it names change.
-// So a change to one of 10,000 Services re-derives the claims that depend on it, then settles the
-// names. Same result as translate().
+// So a change to one of 10,000 Services re-derives only the claims that depend on it, then
+// settles the names. Same result as translate(), for one ClusterState over its life.
 class Translator {
  public:
   explicit Translator(TranslationSettings settings) : settings_(std::move(settings)) {}
@@ -49,24 +49,21 @@ class Translator {
   Translation translate(const model::ClusterState& state);
 
  private:
-  struct ServiceClaims {
-    std::uint64_t inputs_revision = 0;
-    Claims claims{};
-  };
   struct IngressClaims {
-    std::uint64_t revision = 0;
-    std::uint64_t classes_revision = 0;
-    std::vector<std::pair<std::string, std::uint64_t>> services{};  // the Services it names, at their revisions then
-    std::optional<OurIngress> ours{};                             // nullopt: not of our class, no claims
-    Claims claims{};
+    std::vector<std::string> services;  // the Services it names ("namespace/name")
+    std::optional<OurIngress> ours;     // nullopt: not of our class, no claims
+    Claims claims;
   };
 
-  void refresh_service_claims(const model::ClusterState& state);
-  void refresh_ingress_claims(const model::ClusterState& state);
+  void refresh(const model::ClusterState& state);
+  void update_service(const model::ClusterState& state, std::string_view key);
+  void update_ingress(const model::ClusterState& state, std::string_view key);
 
   TranslationSettings settings_;
-  std::unordered_map<std::string, ServiceClaims> services_;   // by "namespace/name"
-  std::unordered_map<std::string, IngressClaims> ingresses_;  // by "namespace/name"
+  std::uint64_t seen_revision_ = 0;                         // of the state the claims below were derived from
+  std::unordered_map<std::string, Claims> services_;         // annotated Services, by "namespace/name"
+  std::unordered_map<std::string, IngressClaims> ingresses_;  // every Ingress, by "namespace/name"
+  std::unordered_multimap<std::string, std::string> ingresses_naming_;  // Service key -> Ingress keys
 };
 
 }  // namespace snigate::controller::translate

@@ -63,6 +63,13 @@ TEST(Translator, RemembersNothingThatAFreshTranslationWouldNotSay) {
       {"our IngressClass goes", [&] { state.remove("IngressClass", "", "snigate"); }},
       {"it comes back", [&] { state.upsert(model::decode_ingress_class(ingress_class("snigate", kSelection.controller_name))); }},
       {"an Ingress goes", [&] { state.remove("Ingress", "shop", "later"); }},
+      {"many Services come and go (gone ones are forgotten)", [&] {
+         for (int i = 0; i < 1500; ++i) {
+           state.upsert(model::decode_service(routed_service("churn-" + std::to_string(i), "churn.example.com")));
+           state.remove("Service", "shop", "churn-" + std::to_string(i));
+         }
+         state.upsert(model::decode_service(routed_service("api", "api2.example.com")));
+       }},
       {"a relist", [&] {
          state.replace(std::vector<model::Service>{model::decode_service(routed_service("web", "c.example.com"))});
          state.replace(std::vector<model::EndpointSlice>{model::decode_endpoint_slice(slice_of("web", "10.0.0.9"))});
@@ -79,34 +86,51 @@ TEST(Translator, RemembersNothingThatAFreshTranslationWouldNotSay) {
   EXPECT_EQ(rendered_routes(translator.translate(state).snapshot), std::vector<std::string>{"c.example.com -> 10.0.0.9:8443"});
 }
 
-TEST(Translator, ServiceInputsRevisionMovesWithTheServiceAndItsSlicesOnly) {
+std::vector<std::string> services_changed(const model::ClusterState& state, std::uint64_t since) {
+  const auto changes = state.changed_since(since);
+  return {changes.services.begin(), changes.services.end()};
+}
+
+TEST(ClusterStateChanges, NameEachChangedInputOnceAndNothingUnchanged) {
   model::ClusterState state;
   state.upsert(model::decode_service(routed_service("web", "a.example.com")));
   state.upsert(model::decode_service(routed_service("api", "api.example.com")));
-  const auto web = state.service_inputs_revision("shop/web");
-  const auto api = state.service_inputs_revision("shop/api");
+  auto seen = state.revision();
   state.upsert(model::decode_endpoint_slice(slice_of("web", "10.0.0.1")));
-  EXPECT_NE(state.service_inputs_revision("shop/web"), web);
-  EXPECT_EQ(state.service_inputs_revision("shop/api"), api);
-  const auto after_slice = state.service_inputs_revision("shop/web");
-  state.upsert(model::decode_endpoint_slice(slice_of("web", "10.0.0.1")));
-  EXPECT_EQ(state.service_inputs_revision("shop/web"), after_slice) << "an equal slice changes nothing";
-}
+  state.upsert(model::decode_endpoint_slice(slice_of("web", "10.0.0.2")));
+  EXPECT_EQ(services_changed(state, seen), std::vector<std::string>{"shop/web"}) << "a slice names its Service, once";
+  seen = state.revision();
+  state.upsert(model::decode_endpoint_slice(slice_of("web", "10.0.0.2")));
+  state.upsert(model::decode_service(routed_service("api", "api.example.com")));
+  EXPECT_EQ(state.revision(), seen) << "equal objects change nothing";
 
-TEST(Translator, IngressRevisionMovesWithThatIngressOnly) {
-  model::ClusterState state;
   const auto front = [] { return model::decode_ingress(ingress("front", {.rules = json::array({rule("a.example.com", {service_backend("web")})})})); };
   state.upsert(front());
   state.upsert(model::decode_ingress(ingress("back", {})));
-  const auto before = state.ingress_revision("shop/front");
-  state.upsert(model::decode_ingress(ingress("back", {.rules = json::array({rule("b.example.com", {service_backend("web")})})})));
-  state.upsert(front());
-  EXPECT_EQ(state.ingress_revision("shop/front"), before) << "another Ingress, or an equal one, changes nothing";
+  seen = state.revision();
   state.remove("Ingress", "shop", "front");
-  EXPECT_NE(state.ingress_revision("shop/front"), before);
-  const auto classes = state.ingress_classes_revision();
   state.upsert(model::decode_ingress_class(ingress_class("snigate", kSelection.controller_name)));
-  EXPECT_NE(state.ingress_classes_revision(), classes);
+  const auto changes = state.changed_since(seen);
+  EXPECT_EQ(std::vector<std::string>(changes.ingresses.begin(), changes.ingresses.end()), std::vector<std::string>{"shop/front"});
+  EXPECT_TRUE(changes.ingress_classes);
+  EXPECT_TRUE(changes.services.empty());
+  EXPECT_FALSE(changes.everything);
+}
+
+TEST(ClusterStateChanges, GoneObjectsAreForgottenOnceTheyOutnumberTheLiveOnesAndOldRevisionsSeeEverything) {
+  model::ClusterState state;
+  state.upsert(model::decode_service(routed_service("web", "a.example.com")));
+  const auto start = state.revision();
+  for (int i = 0; i < 3000; ++i) {
+    state.upsert(model::decode_service(routed_service("churn-" + std::to_string(i), "c.example.com")));
+    state.remove("Service", "shop", "churn-" + std::to_string(i));
+  }
+  EXPECT_TRUE(state.changed_since(start).everything) << "what changed before the forgetting cannot be told";
+  const auto after = state.revision();
+  state.upsert(model::decode_service(routed_service("web", "b.example.com")));
+  EXPECT_EQ(services_changed(state, after), std::vector<std::string>{"shop/web"});
+  Translator translator({.ingress_classes = kSelection});
+  EXPECT_EQ(rendered_routes(translator.translate(state).snapshot), rendered_routes(translate(state, {.ingress_classes = kSelection}).snapshot));
 }
 
 }  // namespace
