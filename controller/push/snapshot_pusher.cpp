@@ -87,6 +87,7 @@ bool SnapshotPusher::connect() {
       dataplane_holds_ = content_of(std::move(current));
     }
     reconnect_backoff_.reset();
+    connected_ = true;
     log::write(log::Level::info, "connected to the dataplane",
                {{"socket", settings_.socket_path}, {"generation", dataplane_generation_}});
     return true;
@@ -138,6 +139,7 @@ bool SnapshotPusher::settled() const {
 
 void SnapshotPusher::drop_connection() {
   in_sync_ = false;
+  connected_ = false;
   connection_.reset();
 }
 
