@@ -18,10 +18,12 @@ HELM = REPO_ROOT / ".tools/bin/helm"
 RELEASE, NAMESPACE = "snigate", "snigate-system"
 
 
-def render(values_file=None):
+def render(values_file=None, *settings):
     command = [str(HELM), "template", RELEASE, str(REPO_ROOT / "charts/snigate"), "--namespace", NAMESPACE]
     if values_file:
         command += ["--values", str(values_file)]
+    for setting in settings:
+        command += ["--set", setting]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return [document for document in yaml.safe_load_all(output) if document]
 
@@ -267,6 +269,9 @@ def check_daemonset_host_network(r):
     r.expect("topologySpreadConstraints" not in spec and "affinity" not in spec, "a DaemonSet needs no spreading")
     r.expect(flag(r.container("dataplane")["args"], "workers") == "2", "--workers")
     r.expect(not r.all("PodDisruptionBudget"), "no PDB for a DaemonSet without podDisruptionBudget.minAvailable")
+    with_budget = Rendering(render(HERE / "values/daemonset-host-network.yaml", "podDisruptionBudget.minAvailable=1"))
+    budget = with_budget.one("PodDisruptionBudget")["spec"]
+    r.expect(budget.get("minAvailable") == 1 and "maxUnavailable" not in budget, f"a DaemonSet's PDB: minAvailable 1 only: {budget}")
     r.expect(flag(r.container("dataplane")["args"], "admin-listen") == "$(POD_IP):9090",
              "with hostNetwork /metrics listens on the node's primary address only")
 
