@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "io/endpoint_text.h"
+
 namespace snigate {
 namespace {
 
@@ -41,18 +43,7 @@ std::chrono::milliseconds parse_duration(std::string_view text) {
   return std::chrono::milliseconds(amount * milliseconds_per_unit);
 }
 
-boost::asio::ip::tcp::endpoint parse_endpoint(std::string_view text) {
-  auto colon = text.rfind(':');
-  if (colon == std::string_view::npos) throw std::invalid_argument("\"" + std::string(text) + "\" has no :port");
-  std::string host(text.substr(0, colon));
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  boost::system::error_code error;
-  auto address = boost::asio::ip::make_address(host, error);
-  if (error) throw std::invalid_argument("\"" + host + "\" is not an IP address");
-  auto port = parse_number(text.substr(colon + 1), "port");
-  if (port > 65535) throw std::invalid_argument("port " + std::to_string(port) + " out of range");
-  return {address, static_cast<unsigned short>(port)};
-}
+boost::asio::ip::tcp::endpoint parse_endpoint(std::string_view text) { return io::parse_endpoint_text(text); }
 
 std::string usage() {
   return R"(Usage: snigate-dataplane [flags]

@@ -90,6 +90,7 @@ bool SnapshotPusher::connect() {
       dataplane_generation_ = dataplane_holds_->generation;
     }
     reconnect_backoff_.reset();
+    connected_ = true;
     log::write(log::Level::info, "connected to the dataplane",
                {{"socket", settings_.socket_path}, {"generation", dataplane_generation_}});
     return true;
@@ -141,6 +142,7 @@ bool SnapshotPusher::settled() const {
 
 void SnapshotPusher::drop_connection() {
   in_sync_ = false;
+  connected_ = false;
   connection_.reset();
 }
 

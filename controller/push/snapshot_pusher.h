@@ -45,6 +45,10 @@ class SnapshotPusher {
   // connection is found broken (within a liveness check interval) until a new one is in sync.
   bool in_sync() const { return in_sync_; }
 
+  // Whether a connection to the dataplane is open: false from the moment the dataplane is found to
+  // have closed it (within a liveness check interval) until a reconnect.
+  bool connected() const { return connected_; }
+
  private:
   // Waits for an offer (and, within a burst, its quiet period), then moves it into wanted_; false
   // on a timeout with nothing new, or stop.
@@ -71,6 +75,7 @@ class SnapshotPusher {
   Clock::time_point first_offer_at_{};
   Clock::time_point last_offer_at_{};
   std::atomic<bool> in_sync_{false};
+  std::atomic<bool> connected_{false};
 
   // Owned by the run() thread.
   std::unique_ptr<ControlSocketConnection> connection_;
