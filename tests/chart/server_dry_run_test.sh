@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every value set's manifests pass the real kube-apiserver's validation and admission
 # (kubectl apply --dry-run=server): field names, enums, the preStop sleep action, RBAC objects,
-# the projected token volume, the HorizontalPodAutoscaler and NetworkPolicy.
+# the projected token volume, the HorizontalPodAutoscaler and NetworkPolicy; and each value set's pod
+# against the restricted Pod Security Standard.
 set -euo pipefail
 source "$(dirname "$0")/../cluster/lib.sh"
 source "$(dirname "$0")/chart_env.sh"
@@ -12,8 +13,14 @@ release_namespace="${TEST_NAMESPACE}"
 test_namespace chart-dry-run-apps
 watched_namespace="${TEST_NAMESPACE}"
 
+test_namespace chart-dry-run-restricted
+restricted_namespace="${TEST_NAMESPACE}"
+kubectl label namespace "${restricted_namespace}" pod-security.kubernetes.io/enforce=restricted >/dev/null
+kubectl create serviceaccount pod-security-check --namespace "${restricted_namespace}" >/dev/null
+
 manifests="$(mktemp)"
-defer "rm -f '${manifests}'"
+pod="$(mktemp)"
+defer "rm -f '${manifests}' '${pod}'"
 for value_set in "${VALUE_SETS[@]}"; do
   render snigate "${release_namespace}" "${value_set}" --set "controller.watchNamespace=$(
     [[ "${value_set}" == namespace-scoped ]] && echo "${watched_namespace}")" >"${manifests}"
@@ -35,4 +42,26 @@ PY
   note=""
   [[ -z "${monitors}" ]] || note=" (left out, no prometheus-operator CRDs here: ${monitors})"
   echo "ok ${value_set}: ${got} objects accepted${note}"
+
+  # The pod itself, in a namespace that enforces the restricted Pod Security Standard: admitted,
+  # unless it takes its node's network or ports, which only a privileged namespace may allow.
+  python3 - "${manifests}" "${restricted_namespace}" >"${pod}" <<'PY'
+import sys, yaml
+workload = next(d for d in yaml.safe_load_all(open(sys.argv[1])) if d and d["kind"] in ("Deployment", "DaemonSet"))
+template = workload["spec"]["template"]
+# The release's ServiceAccount lives in the release namespace; admission wants one that exists here.
+pod = {"apiVersion": "v1", "kind": "Pod", "spec": {**template["spec"], "serviceAccountName": "pod-security-check"},
+       "metadata": {"name": "pod-security-check", "namespace": sys.argv[2], "labels": template["metadata"]["labels"]}}
+yaml.safe_dump(pod, sys.stdout)
+PY
+  if grep -qE '^ *(hostNetwork: true|hostPort: )' "${pod}"; then
+    if output="$(kubectl create --dry-run=server -f "${pod}" 2>&1)"; then
+      fail "${value_set}: a pod on its node's network or ports was admitted under the restricted standard"
+    fi
+    expect_contains "${output}" 'violates PodSecurity "restricted'
+    echo "ok ${value_set}: its pod needs a namespace that allows host networking or ports (restricted refuses it)"
+  else
+    output="$(kubectl create --dry-run=server -f "${pod}" 2>&1)" || fail "${value_set}: restricted refused the pod: ${output}"
+    echo "ok ${value_set}: its pod is admitted under the restricted Pod Security Standard"
+  fi
 done
