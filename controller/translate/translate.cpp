@@ -4,7 +4,6 @@
 #include <set>
 
 #include "translate/annotations.h"
-#include "translate/conflicts.h"
 #include "translate/object_fields.h"
 #include "translate/service_annotations.h"
 #include "translate/service_backends.h"
@@ -49,19 +48,21 @@ Translation translate(const model::ClusterState& state, const TranslationSetting
 
 void Translator::update_service(const model::ClusterState& state, std::string_view key) {
   const std::string name(key);
-  const auto found = state.services.find(key);
-  if (found == state.services.end() || !found->second.meta.annotations.contains(annotations::kHostnames)) {
-    services_.erase(name);
-    return;
+  if (const auto old = services_.find(name); old != services_.end()) {
+    for (const auto& claim : old->second.routes) hostnames_.remove(claim);
+    services_.erase(old);
   }
+  const auto found = state.services.find(key);
+  if (found == state.services.end() || !found->second.meta.annotations.contains(annotations::kHostnames)) return;
   Claims& claims = services_[name];
-  claims = {};
   claim_annotated_service(state, found->second, claims);
+  for (const auto& claim : claims.routes) hostnames_.add(claim);
 }
 
 void Translator::update_ingress(const model::ClusterState& state, std::string_view key) {
   const std::string name(key);
   if (const auto old = ingresses_.find(name); old != ingresses_.end()) {
+    for (const auto& claim : old->second.claims.routes) hostnames_.remove(claim);
     for (const auto& service : old->second.services) {
       const auto [first, last] = ingresses_naming_.equal_range(service);
       for (auto entry = first; entry != last; ++entry) {
@@ -75,10 +76,11 @@ void Translator::update_ingress(const model::ClusterState& state, std::string_vi
   }
   const auto found = state.ingresses.find(key);
   if (found == state.ingresses.end()) return;
-  IngressClaims fresh{.services = referenced_services(found->second), .ours = std::nullopt, .claims = {}};
+  IngressClaims& fresh = ingresses_[name];
+  fresh.services = referenced_services(found->second);
   for (const auto& service : fresh.services) ingresses_naming_.emplace(service, name);
   if (is_our_ingress(state, found->second, settings_.ingress_classes)) fresh.ours = claim_ingress(state, found->second, fresh.claims);
-  ingresses_.emplace(name, std::move(fresh));
+  for (const auto& claim : fresh.claims.routes) hostnames_.add(claim);
 }
 
 void Translator::refresh(const model::ClusterState& state) {
@@ -87,6 +89,7 @@ void Translator::refresh(const model::ClusterState& state) {
     services_.clear();
     ingresses_.clear();
     ingresses_naming_.clear();
+    hostnames_.clear();
     for (const auto& [key, service] : state.services) update_service(state, key);
     for (const auto& [key, ingress] : state.ingresses) update_ingress(state, key);
   } else {
@@ -109,10 +112,7 @@ Translation Translator::translate(const model::ClusterState& state) {
 
   Claims claims;  // this pass's own problems, and those of the remembered claims
   report_undecodable(state, claims);
-  std::vector<const RouteClaim*> route_claims;
-  route_claims.reserve(services_.size() + ingresses_.size());
   const auto gather = [&](const Claims& remembered) {
-    for (const auto& claim : remembered.routes) route_claims.push_back(&claim);
     claims.problems.insert(claims.problems.end(), remembered.problems.begin(), remembered.problems.end());
   };
   Translation translation;
@@ -122,7 +122,7 @@ Translation Translator::translate(const model::ClusterState& state) {
     gather(remembered.claims);
   }
   for (const auto& [key, service] : services_) gather(service);
-  settle_conflicts(std::move(route_claims), settings_.delegation, translation.snapshot, claims.problems);
+  hostnames_.settle(settings_.delegation, translation.snapshot, claims.problems);
   if (settings_.default_backend) translation.snapshot.default_backend = default_backend(state, *settings_.default_backend, claims);
   translation.problems = std::move(claims.problems);
   std::sort(translation.problems.begin(), translation.problems.end());

@@ -10,6 +10,7 @@
 #include "model/cluster_state.h"
 #include "snapshot/snapshot.h"
 #include "translate/claims.h"
+#include "translate/conflicts.h"
 #include "translate/hostname_delegation.h"
 #include "translate/ingress.h"
 #include "translate/problem.h"
@@ -40,8 +41,8 @@ Translation translate(const model::ClusterState& state, const TranslationSetting
 // translate() with a memory: each object's claims are kept until what they were derived from
 // changes (model::ClusterState::changed_since): an annotated Service's until it or its
 // EndpointSlices change; an Ingress's until it, the IngressClasses or a Service it names change.
-// So a change to one of 10,000 Services re-derives only the claims that depend on it, then
-// settles the names. Same result as translate(), for one ClusterState over its life.
+// So a change to one of 10,000 Services re-derives only the claims that depend on it, and
+// settling the names walks an index of the claims kept as they change. Same result as translate(), for one ClusterState over its life.
 class Translator {
  public:
   explicit Translator(TranslationSettings settings) : settings_(std::move(settings)) {}
@@ -64,6 +65,7 @@ class Translator {
   std::unordered_map<std::string, Claims> services_;         // annotated Services, by "namespace/name"
   std::unordered_map<std::string, IngressClaims> ingresses_;  // every Ingress, by "namespace/name"
   std::unordered_multimap<std::string, std::string> ingresses_naming_;  // Service key -> Ingress keys
+  HostnameClaims hostnames_;  // the claims of services_ and ingresses_, which must not move while held here
 };
 
 }  // namespace snigate::controller::translate
