@@ -2,7 +2,8 @@
 
 #include <charconv>
 #include <stdexcept>
-#include <thread>
+
+#include "cpu_limit.h"
 
 #include "io/endpoint_text.h"
 
@@ -58,7 +59,8 @@ Flags:
   --listen ADDR:PORT           address to accept clients on; repeatable, IPv4 or [IPv6]
                                (default 0.0.0.0:8443)
   --workers N                  worker threads, each with its own epoll loop and SO_REUSEPORT
-                               listener (default: number of CPUs)
+                               listener (default: the CPUs this process may run on, capped by
+                               its container's CPU quota, cgroup v2 or v1, rounded up)
   --routes FILE                route snapshot file (JSON); SIGHUP re-reads it
   --control-socket PATH        Unix socket on which the controller pushes snapshots
   --control-socket-mode OCTAL  permissions of the control socket (default 0600)
@@ -149,7 +151,7 @@ Options parse_options(int argc, const char* const argv[]) {
   }
   if (options.help || options.version) return options;
   if (options.listen.empty()) options.listen.push_back(parse_endpoint("0.0.0.0:8443"));
-  if (options.workers == 0) options.workers = std::max(1u, std::thread::hardware_concurrency());
+  if (options.workers == 0) options.workers = usable_cpus();
   if (options.routes_file.empty() && options.control_socket.empty()) {
     throw std::invalid_argument("one of --routes or --control-socket is required");
   }

@@ -16,6 +16,10 @@ std::optional<std::string> RouteStore::apply(snapshot::Snapshot snapshot, Orderi
              std::to_string(current_snapshot.generation);
     }
   }
+  if (old && old->snapshot() == snapshot) {
+    ++stats_.unchanged;
+    return std::nullopt;
+  }
   std::size_t routes = snapshot.routes.size();
   std::uint64_t generation = snapshot.generation;
   table_.store(std::make_shared<const routing::RouteTable>(std::move(snapshot), workers_, old.get()), std::memory_order_release);

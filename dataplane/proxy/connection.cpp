@@ -118,7 +118,7 @@ void Connection::route() {
            table_ ? "no route for this name and no default backend" : "no routes applied yet");
     return;
   }
-  counters_ = &worker_.metrics().route(target_->name());
+  counters_ = &target_->counters(worker_.index());
   if (target_->backends().empty()) {
     refuse(tls::AlertDescription::internal_error, metrics::Outcome::no_backend, "the route has no backends");
     return;
@@ -360,7 +360,7 @@ void Connection::finish(metrics::Outcome outcome, std::string detail) {
   client_.close(ignored);
   upstream_.close(ignored);
   timer_.cancel();
-  auto& counters = counters_ ? *counters_ : worker_.metrics().route(metrics::kUnroutedLabel);
+  auto& counters = counters_ ? *counters_ : worker_.metrics().unrouted;
   ++counters.connections[static_cast<std::size_t>(outcome)];
   if (log::enabled(log::Level::info)) log(outcome, detail);
 }

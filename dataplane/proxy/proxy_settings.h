@@ -11,6 +11,7 @@ struct ProxySettings {
   std::chrono::milliseconds connect_timeout{std::chrono::seconds(5)};
   std::chrono::milliseconds idle_timeout{std::chrono::hours(1)};
   std::size_t max_client_hello_bytes = 64 * 1024;
+  std::size_t idle_pipes_per_worker = 256;  // sized at startup from fs.pipe-user-pages-soft (io/pipe_budget.h)
 };
 
 }  // namespace snigate::proxy

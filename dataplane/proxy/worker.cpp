@@ -9,7 +9,6 @@
 namespace snigate::proxy {
 namespace {
 
-constexpr std::size_t kIdlePipesPerWorker = 256;
 constexpr std::size_t kLogFlushBytes = 64 * 1024;
 constexpr auto kLogFlushInterval = std::chrono::milliseconds(250);
 
@@ -21,7 +20,7 @@ Worker::Worker(std::size_t index, const ProxySettings& settings, const control::
       settings_(settings),
       routes_(routes),
       limit_(limit),
-      pipes_(kIdlePipesPerWorker),
+      pipes_(settings.idle_pipes_per_worker),
       io_(1),
       log_flush_timer_(io_) {
   for (const auto& endpoint : listen) listeners_.push_back(std::make_unique<Listener>(*this, endpoint));
@@ -50,17 +49,6 @@ void Worker::close_connections(metrics::Outcome outcome) {
     for (auto& connection : connections_) open.push_back(connection.shared_from_this());
     for (auto& connection : open) connection->close(outcome);
   });
-}
-
-std::future<metrics::WorkerMetrics> Worker::collect_metrics() {
-  auto promise = std::make_shared<std::promise<metrics::WorkerMetrics>>();
-  auto result = promise->get_future();
-  boost::asio::post(io_, [this, promise] {
-    metrics::WorkerMetrics copy = metrics_;
-    copy.pipes_idle = pipes_.idle();
-    promise->set_value(std::move(copy));
-  });
-  return result;
 }
 
 void Worker::stop_and_join() {

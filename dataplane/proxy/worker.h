@@ -6,7 +6,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/intrusive/list.hpp>
-#include <future>
 #include <memory>
 #include <string>
 #include <thread>
@@ -38,7 +37,6 @@ class Worker {
   // Thread-safe controls, used by the main thread for drain and shutdown.
   void stop_accepting();
   void close_connections(metrics::Outcome outcome);
-  std::future<metrics::WorkerMetrics> collect_metrics();
   void stop_and_join();
 
   // For the worker's own connections and listeners, on its thread only.
@@ -49,6 +47,9 @@ class Worker {
   ConnectionLimit& limit() { return limit_; }
   io::PipePool& pipes() { return pipes_; }
   metrics::WorkerMetrics& metrics() { return metrics_; }
+  // For a scrape, from any thread: single-writer atomics, read without asking the worker.
+  const metrics::WorkerMetrics& metrics() const { return metrics_; }
+  const io::PipePool& pipes() const { return pipes_; }
   void adopt(std::shared_ptr<Connection> connection);
   void log_line(std::string line);
 
