@@ -1,5 +1,6 @@
 #include "controller.h"
 
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 #include <thread>
@@ -66,6 +67,31 @@ class Reflectors {
 bool all_synced(const kube::ObjectStore& store) {
   return store.synced(kube::Services::kind) && store.synced(kube::EndpointSlices::kind) &&
          store.synced(kube::Ingresses::kind) && store.synced(kube::IngressClasses::kind);
+}
+
+// A pod's dataplane keeps accepting clients while its preStop hook pauses, and drains after that;
+// the controller gets SIGTERM at the start of it all. Until the dataplane exits, its routes must
+// follow the cluster, so everything keeps running until the dataplane closes the control socket,
+// `limit` passes or a second signal comes.
+void keep_routing_until_the_dataplane_exits(const push::SnapshotPusher& pusher, std::chrono::milliseconds limit,
+                                            const sigset_t& signals) {
+  if (limit <= std::chrono::milliseconds::zero() || !pusher.connected()) return;
+  log::write(log::Level::info, "routing on until the dataplane exits", {{"limit_seconds", limit.count() / 1000.0}});
+  const auto deadline = Clock::now() + limit;
+  while (pusher.connected()) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left <= std::chrono::milliseconds::zero()) {
+      log::write(log::Level::warn, "the dataplane is still running at the end of --wait-for-dataplane; stopping");
+      return;
+    }
+    const auto step = std::min(left, std::chrono::milliseconds(100));
+    const timespec timeout{.tv_sec = 0, .tv_nsec = static_cast<long>(step.count()) * 1'000'000};
+    if (sigtimedwait(&signals, nullptr, &timeout) > 0) {
+      log::write(log::Level::info, "second stop signal: stopping now");
+      return;
+    }
+  }
+  log::write(log::Level::info, "the dataplane closed the control socket; stopping");
 }
 
 }  // namespace
@@ -172,6 +198,7 @@ int run_controller(const Options& options) {
   int received = 0;
   sigwait(&signals, &received);
   log::write(log::Level::info, "stopping", {{"signal", received == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  keep_routing_until_the_dataplane_exits(pusher, options.wait_for_dataplane, signals);
   stop.trigger();
   store.wake_all();
   translating.join();

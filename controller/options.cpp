@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "comma_list.h"
+#include "io/endpoint_text.h"
 
 namespace snigate::controller {
 namespace {
@@ -82,17 +83,26 @@ Flags:
   --leader-election-id NAME       name of the Lease (default snigate-controller)
   --identity NAME                 this replica's name in the Lease (default $POD_NAME or the host
                                   name, then _PID)
-  --admin-listen ADDR:PORT        /healthz, /readyz, /metrics (default 127.0.0.1:9091)
+  --admin-listen ADDR:PORT        /healthz, /readyz, /metrics (default 127.0.0.1:9091); ADDR is
+                                  IPv4 or IPv6, with or without brackets ($(POD_IP):9091)
+  --wait-for-dataplane DUR        on SIGTERM, keep routing until the dataplane closes the control
+                                  socket (it exited after its drain) or DUR passed, whichever
+                                  comes first; a pod's dataplane still accepts clients while its
+                                  preStop hook runs (default 0: stop at once)
   --min-watch-timeout DUR         each watch asks the server to end it after 1-2 times this, at
                                   random (default 5m)
-  --push-quiet-period DUR         push once changes have been quiet this long (default 20ms)
-  --push-max-delay DUR            but never later than this after the first change (default 100ms)
+  --push-quiet-period DUR         a change after a quiet spell is pushed at once; the changes of
+                                  a burst (this soon after a push) once they have been quiet this
+                                  long (default 20ms)
+  --push-max-delay DUR            but never later than this after the burst's first change
+                                  (default 100ms)
   --log-level LEVEL               debug, info, warn or error (default info); logs go to stderr
   --help                          this text
   --version                       print the version
 
 Durations take a unit: ms, s, m or h (250ms, 5s, 5m).
-Signals: SIGTERM/SIGINT stop watching, release the Lease and exit 0.
+Signals: SIGTERM/SIGINT stop watching (after --wait-for-dataplane), release the Lease and exit 0;
+a second signal stops at once.
 )";
 }
 
@@ -123,7 +133,15 @@ Options parse_options(int argc, char** argv) {
     else if (flag == "--leader-election-namespace") options.leader_election_namespace = value();
     else if (flag == "--leader-election-id") options.leader_election_id = value();
     else if (flag == "--identity") options.identity = value();
-    else if (flag == "--admin-listen") options.admin_listen = value();
+    else if (flag == "--admin-listen") {
+      options.admin_listen = value();
+      try {
+        io::parse_endpoint_text(options.admin_listen);
+      } catch (const std::invalid_argument& error) {
+        throw UsageError("--admin-listen: " + std::string(error.what()));
+      }
+    }
+    else if (flag == "--wait-for-dataplane") options.wait_for_dataplane = parse_duration(flag, value());
     else if (flag == "--min-watch-timeout") {
       options.min_watch_timeout = std::chrono::duration_cast<std::chrono::seconds>(parse_duration(flag, value()));
       if (options.min_watch_timeout < std::chrono::seconds(1)) throw UsageError("--min-watch-timeout must be at least 1s");

@@ -29,6 +29,7 @@ struct Options {
   std::string leader_election_id = "snigate-controller";
   std::string identity;                   // default: $POD_NAME or the host name, plus the pid
   std::string admin_listen = "127.0.0.1:9091";
+  std::chrono::milliseconds wait_for_dataplane{0};  // after SIGTERM, at most this long (0: stop at once)
   std::chrono::seconds min_watch_timeout{300};
   std::chrono::milliseconds push_quiet_period{20};
   std::chrono::milliseconds push_max_delay{100};

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "io/endpoint_text.h"
+#include "io/pipe_budget.h"
 #include "log/log.h"
 #include "metrics/prometheus_text.h"
 #include "snapshot/snapshot.h"
@@ -14,7 +15,6 @@ namespace {
 constexpr auto kDrainPollInterval = std::chrono::milliseconds(100);
 // After the drain deadline closes what is left, time for the workers to log those connections.
 constexpr auto kCloseGrace = std::chrono::milliseconds(200);
-constexpr auto kScrapeTimeout = std::chrono::seconds(1);
 
 snapshot::Snapshot read_routes_file(const std::string& path) {
   std::ifstream file(path);
@@ -40,13 +40,21 @@ Dataplane::Dataplane(Options options)
   if (!options_.routes_file.empty()) {
     routes_.apply(read_routes_file(options_.routes_file), control::RouteStore::Ordering::any);
   }
+  const auto pipes = io::pipe_budget(options_.workers, io::read_pipe_user_pages_soft());
+  // The smaller of what the open-file limit (main.cpp) and the pipe page limit allow.
+  options_.proxy.idle_pipes_per_worker = std::min(options_.proxy.idle_pipes_per_worker, pipes.idle_pipes_per_worker);
+  if (pipes.soft_limit_pages) {
+    log::write(log::Level::info, "pipe pool sized for fs.pipe-user-pages-soft",
+               {{"pipe_user_pages_soft", *pipes.soft_limit_pages},
+                {"idle_pipes_per_worker", pipes.idle_pipes_per_worker}});
+  }
   for (std::size_t i = 0; i < options_.workers; ++i) {
     workers_.push_back(std::make_unique<proxy::Worker>(i, proxy::SharedState{options_.proxy, routes_, limit_, hello_budget_},
                                                        options_.listen, options_.optional_listen));
   }
   if (!options_.control_socket.empty()) {
     snapshot_server_ = std::make_unique<control::SnapshotServer>(io_, options_.control_socket,
-                                                                 options_.control_socket_mode, routes_);
+                                                                 options_.control_socket_mode, routes_, applier_);
   }
   // Last: once the admin port answers, every other socket is listening too.
   admin_ = std::make_unique<control::AdminServer>(
@@ -79,7 +87,7 @@ void Dataplane::wait_for_signal() {
   signals_.async_wait([this](const boost::system::error_code& error, int signal) {
     if (error) return;
     if (signal == SIGHUP) {
-      reload_routes_file();
+      applier_.post([this] { reload_routes_file(); });
     } else if (!draining_) {
       begin_drain();
     } else {
@@ -92,6 +100,7 @@ void Dataplane::wait_for_signal() {
   });
 }
 
+// On the applier's thread: a big file must not stall the control thread either.
 void Dataplane::reload_routes_file() {
   if (options_.routes_file.empty()) {
     log::write(log::Level::warn, "SIGHUP ignored: no --routes file");
@@ -101,6 +110,7 @@ void Dataplane::reload_routes_file() {
     auto snapshot = read_routes_file(options_.routes_file);
     auto generation = snapshot.generation;
     routes_.apply(std::move(snapshot), control::RouteStore::Ordering::any);
+    routes_.release_replaced();
     log::write(log::Level::info, "routes file reloaded", {{"file", options_.routes_file}, {"generation", generation}});
   } catch (const std::exception& error) {
     routes_.count_rejection();
@@ -142,18 +152,25 @@ void Dataplane::shut_down() {
   io_.stop();
 }
 
+// Reads every worker's counters where they are (single-writer atomics): no worker is asked for
+// anything, so a busy worker neither delays the scrape nor drops out of its sums.
 std::string Dataplane::scrape_metrics() {
-  std::vector<std::future<metrics::WorkerMetrics>> pending;
-  for (auto& worker : workers_) pending.push_back(worker->collect_metrics());
-  metrics::WorkerMetrics total;
-  metrics::ProcessState process{options_.workers, 0, draining_};
-  auto deadline = std::chrono::steady_clock::now() + kScrapeTimeout;
-  for (auto& future : pending) {
-    if (future.wait_until(deadline) != std::future_status::ready) continue;
-    total += future.get();
-    ++process.workers_reporting;
+  metrics::Totals total;
+  for (const auto& worker : workers_) {
+    const proxy::Worker& reading = *worker;
+    reading.metrics().add_to(total);
+    total.pipes_idle += reading.pipes().idle();
+    total.pipes_shrunk += reading.pipes().shrunk();
   }
-  return metrics::render_prometheus(total, routes_.stats(), process);
+  // Routes are counted under the targets of the table in use: a route that went away is no longer
+  // reported (its counters go with its last connection).
+  if (const auto table = routes_.current()) {
+    table->for_each_target([&total](const routing::RouteTarget& target) {
+      if (target.metrics()->used()) target.metrics()->add_to(total.route(target.name()));
+    });
+  }
+  total.log_lines_dropped = log::dropped_lines();
+  return metrics::render_prometheus(total, routes_.stats(), metrics::ProcessState{options_.workers, draining_});
 }
 
 }  // namespace snigate

@@ -11,6 +11,7 @@
 
 #include "control/admin_server.h"
 #include "control/route_store.h"
+#include "control/snapshot_applier.h"
 #include "control/snapshot_server.h"
 #include "options.h"
 #include "proxy/connection_limit.h"
@@ -39,6 +40,7 @@ class Dataplane {
   Options options_;
   boost::asio::io_context io_;  // the control thread: signals, admin and control socket
   control::RouteStore routes_;
+  control::SnapshotApplier applier_;  // decodes and applies snapshots off the control thread
   proxy::ConnectionLimit limit_;
   proxy::HelloMemoryBudget hello_budget_;
   std::vector<std::unique_ptr<proxy::Worker>> workers_;

@@ -44,6 +44,8 @@ int main(int argc, char* argv[]) {
     return 0;
   }
   snigate::log::set_level(options.log_level);
+  // Workers never wait for stdout: a slow reader costs dropped (and counted) lines, not traffic.
+  snigate::log::BackgroundWriter log_writer;
   // A peer that closes while we splice to it must surface as EPIPE, not kill the process.
   std::signal(SIGPIPE, SIG_IGN);
   auto plan = snigate::proxy::plan_descriptors(raise_open_file_limit(), options.workers);

@@ -2,7 +2,10 @@
 
 #include <charconv>
 #include <stdexcept>
-#include <thread>
+
+#include "cpu_limit.h"
+
+#include "io/endpoint_text.h"
 
 namespace snigate {
 namespace {
@@ -41,18 +44,7 @@ std::chrono::milliseconds parse_duration(std::string_view text) {
   return std::chrono::milliseconds(amount * milliseconds_per_unit);
 }
 
-boost::asio::ip::tcp::endpoint parse_endpoint(std::string_view text) {
-  auto colon = text.rfind(':');
-  if (colon == std::string_view::npos) throw std::invalid_argument("\"" + std::string(text) + "\" has no :port");
-  std::string host(text.substr(0, colon));
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  boost::system::error_code error;
-  auto address = boost::asio::ip::make_address(host, error);
-  if (error) throw std::invalid_argument("\"" + host + "\" is not an IP address");
-  auto port = parse_number(text.substr(colon + 1), "port");
-  if (port > 65535) throw std::invalid_argument("port " + std::to_string(port) + " out of range");
-  return {address, static_cast<unsigned short>(port)};
-}
+boost::asio::ip::tcp::endpoint parse_endpoint(std::string_view text) { return io::parse_endpoint_text(text); }
 
 std::string usage() {
   return R"(Usage: snigate-dataplane [flags]
@@ -67,7 +59,8 @@ Flags:
   --listen ADDR:PORT           address to accept clients on; repeatable, IPv4 or [IPv6]
                                (default 0.0.0.0:8443 and, where the host has IPv6, [::]:8443)
   --workers N                  worker threads, each with its own epoll loop and SO_REUSEPORT
-                               listener (default: number of CPUs)
+                               listener (default: the CPUs this process may run on, capped by
+                               its container's CPU quota, cgroup v2 or v1, rounded up)
   --routes FILE                route snapshot file (JSON); SIGHUP re-reads it
   --control-socket PATH        Unix socket on which the controller pushes snapshots
   --control-socket-mode OCTAL  permissions of the control socket (default 0600)
@@ -177,7 +170,7 @@ Options parse_options(int argc, const char* const argv[]) {
     options.listen.push_back(parse_endpoint("0.0.0.0:8443"));
     options.optional_listen.push_back(parse_endpoint("[::]:8443"));
   }
-  if (options.workers == 0) options.workers = std::max(1u, std::thread::hardware_concurrency());
+  if (options.workers == 0) options.workers = usable_cpus();
   if (options.routes_file.empty() && options.control_socket.empty()) {
     throw std::invalid_argument("one of --routes or --control-socket is required");
   }

@@ -1,11 +1,13 @@
-"""Sequential changes through the API, each timed until the dataplane holds it: a new generation seen
-on /metrics (polled every millisecond), then its content checked once from the control socket."""
+"""Sequential changes through the API, each timed until the dataplane acknowledged a snapshot that
+holds it: after each ack the controller logs, the dataplane's snapshot is read from the control
+socket; once it shows the change, the time is that of the ack of the generation it carries."""
 
 import time
 from dataclasses import dataclass
 from typing import Callable
 
-from .dataplane_probe import DataplaneProbe
+from .dataplane_probe import DataplaneProbe, routes_of
+from .push_acks import PushAcks
 from .report import summarize_latencies
 
 
@@ -15,8 +17,8 @@ class Change:
     held: Callable[[dict], bool]        # whether the dataplane's routes show it
 
 
-def measure_changes(probe: DataplaneProbe, changes, requested: int, time_limit_s: float, change_timeout_s: float,
-                    interval_s: float, log: Callable[[str], None]) -> dict:
+def measure_changes(probe: DataplaneProbe, acks: PushAcks, changes, requested: int, time_limit_s: float,
+                    change_timeout_s: float, log: Callable[[str], None]) -> dict:
     """Runs up to `requested` changes from the iterator `changes`, one at a time, until the count or the
     phase's time limit is reached, or one change is not held within change_timeout_s."""
     from_send, from_return = [], []
@@ -28,20 +30,23 @@ def measure_changes(probe: DataplaneProbe, changes, requested: int, time_limit_s
             stopped_by_time_limit = True
             break
         change = next(changes)
-        generation = probe.generation()
+        generation = acks.latest_generation()
         sent = time.monotonic()
         change.write()
         returned = time.monotonic()
         deadline = returned + change_timeout_s
         held_at = None
         while held_at is None:
-            seen, metrics = probe.wait_for(lambda m: m.get("snigate_snapshot_generation", 0) > generation, deadline,
-                                            interval_s)
-            if seen is None:
+            ack = acks.wait_for(lambda acked, _routes, after=generation: acked > after, deadline)
+            if ack is None:
                 break
-            generation = metrics["snigate_snapshot_generation"]
-            if change.held(probe.routes()):
-                held_at = seen
+            generation = ack[1]
+            document = probe.snapshot_document()
+            if change.held(routes_of(document)):
+                # The dataplane may already hold a later generation than the ack that woke us.
+                held = acks.wait_for(lambda acked, _routes, wanted=document["generation"]: acked >= wanted, deadline)
+                held_at = held[0] if held else None
+                break
         if held_at is None:
             timeouts += 1
             log(f"change {number + 1} not held within {change_timeout_s} s; stopping this phase")

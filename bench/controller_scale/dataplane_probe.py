@@ -1,10 +1,9 @@
-"""What snigate-dataplane holds: the generation and route count from its admin /metrics (cheap
-enough to poll every millisecond), and the whole snapshot from its control socket (to check content)."""
+"""What snigate-dataplane holds: its admin /metrics (to see it is up), and the whole snapshot from its
+control socket (to check content)."""
 
 import json
 import socket
 import struct
-import time
 
 _REQUEST = b"GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"
 # The admin server closes each connection after answering. Closing ours with a reset (linger 0)
@@ -33,25 +32,6 @@ class DataplaneProbe:
                 values[name] = float(value)
         return values
 
-    def generation(self) -> int:
-        return int(self.metrics().get("snigate_snapshot_generation", 0))
-
-    def wait_for(self, condition, deadline: float, interval_s: float = 0.001):
-        """Polls /metrics until condition(metrics) holds; returns (monotonic time the answer came,
-        metrics), or (None, last metrics) at the deadline."""
-        last = {}
-        while True:
-            try:
-                last = self.metrics()
-            except OSError:
-                last = {}
-            seen = time.monotonic()
-            if last and condition(last):
-                return seen, last
-            if seen > deadline:
-                return None, last
-            time.sleep(interval_s)
-
     def snapshot_text(self) -> bytes:
         """The snapshot document exactly as the dataplane holds it ({"get":"snapshot"})."""
         request = json.dumps({"get": "snapshot"}).encode()
@@ -62,9 +42,12 @@ class DataplaneProbe:
             length = struct.unpack(">I", _receive(connection, 4))[0]
             return _receive(connection, length)
 
+    def snapshot_document(self) -> dict:
+        return json.loads(self.snapshot_text())
+
     def routes(self) -> dict:
         """hostname -> sorted 'address:port' backends of the snapshot held now."""
-        return routes_of(json.loads(self.snapshot_text()))
+        return routes_of(self.snapshot_document())
 
 
 def routes_of(document: dict) -> dict:

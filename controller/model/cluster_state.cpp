@@ -44,15 +44,46 @@ const ClusterState::SlicesByName* ClusterState::endpoint_slices_of(std::string_v
   return found == slices_by_service_.end() ? nullptr : &found->second;
 }
 
-std::uint64_t ClusterState::service_inputs_revision(std::string_view service_key) const {
-  const auto found = input_revisions_.find(service_key);
-  return found == input_revisions_.end() ? 0 : found->second;
+ClusterState::Changes ClusterState::changed_since(std::uint64_t revision) const {
+  Changes changes;
+  if (revision < forgotten_through_) return {.everything = true};
+  for (auto change = changes_.upper_bound(revision); change != changes_.end(); ++change) {
+    const auto [input, key] = change->second;
+    if (input == service_input) changes.services.push_back(key);
+    if (input == ingress_input) changes.ingresses.push_back(key);
+    if (input == ingress_class_input) changes.ingress_classes = true;
+  }
+  return changes;
+}
+
+void ClusterState::touch(Input input, const std::string& key) {
+  const auto [entry, inserted] = revisions_[input].try_emplace(key, 0);
+  if (!inserted) changes_.erase(entry->second);
+  entry->second = ++last_revision_;
+  changes_.emplace(entry->second, std::pair{input, std::string_view(entry->first)});
+  if (changes_.size() > 2 * (services.size() + slice_owners_.size() + ingresses.size()) + 1024) forget_gone_inputs();
+}
+
+void ClusterState::forget_gone_inputs() {
+  const auto gone = [&](Input input, const std::string& key) {
+    if (input == service_input) return !services.contains(key) && !slices_by_service_.contains(key);
+    if (input == ingress_input) return !ingresses.contains(key);
+    return false;
+  };
+  for (Input input : {service_input, ingress_input}) {
+    std::erase_if(revisions_[input], [&](const auto& entry) {
+      if (!gone(input, entry.first)) return false;
+      changes_.erase(entry.second);
+      return true;
+    });
+  }
+  forgotten_through_ = last_revision_;
 }
 
 bool ClusterState::upsert(Service service) {
   std::string name = key(service.meta.namespace_name, service.meta.name);
   const bool changed = upsert_into(services, name, std::move(service));
-  if (changed) touch_service_inputs(name);
+  if (changed) touch(service_input, name);
   return changed;
 }
 
@@ -65,24 +96,28 @@ bool ClusterState::upsert(EndpointSlice slice) {
   slice_owners_.insert_or_assign(slice_key, owner);
   std::string name = slice.meta.name;
   const bool changed = upsert_into(slices_by_service_[owner], std::move(name), std::move(slice));
-  if (changed) touch_service_inputs(owner);
+  if (changed) touch(service_input, owner);
   return changed;
 }
 
 bool ClusterState::upsert(Ingress ingress) {
   std::string name = key(ingress.meta.namespace_name, ingress.meta.name);
-  return upsert_into(ingresses, std::move(name), std::move(ingress));
+  const bool changed = upsert_into(ingresses, name, std::move(ingress));
+  if (changed) touch(ingress_input, name);
+  return changed;
 }
 
 bool ClusterState::upsert(IngressClass ingress_class) {
   std::string name = ingress_class.meta.name;
-  return upsert_into(ingress_classes, std::move(name), std::move(ingress_class));
+  const bool changed = upsert_into(ingress_classes, std::move(name), std::move(ingress_class));
+  if (changed) touch(ingress_class_input, "");
+  return changed;
 }
 
 bool ClusterState::remove_endpoint_slice(const std::string& slice_key) {
   const auto owner = slice_owners_.find(slice_key);
   if (owner == slice_owners_.end()) return false;
-  touch_service_inputs(owner->second);
+  touch(service_input, owner->second);
   if (const auto slices = slices_by_service_.find(owner->second); slices != slices_by_service_.end()) {
     slices->second.erase(slice_key.substr(slice_key.find('/') + 1));
     if (slices->second.empty()) slices_by_service_.erase(slices);
@@ -94,25 +129,39 @@ bool ClusterState::remove_endpoint_slice(const std::string& slice_key) {
 bool ClusterState::remove(std::string_view kind, const std::string& namespace_name, const std::string& name) {
   bool removed = false;
   if (kind == "Service" && services.erase(key(namespace_name, name)) > 0) {
-    touch_service_inputs(key(namespace_name, name));
+    touch(service_input, key(namespace_name, name));
     removed = true;
   }
   if (kind == "EndpointSlice") removed = remove_endpoint_slice(key(namespace_name, name));
-  if (kind == "Ingress") removed = ingresses.erase(key(namespace_name, name)) > 0;
-  if (kind == "IngressClass") removed = ingress_classes.erase(name) > 0;
+  if (kind == "Ingress" && ingresses.erase(key(namespace_name, name)) > 0) {
+    touch(ingress_input, key(namespace_name, name));
+    removed = true;
+  }
+  if (kind == "IngressClass" && ingress_classes.erase(name) > 0) {
+    touch(ingress_class_input, "");
+    removed = true;
+  }
   return clear_undecodable(kind, namespace_name, name) || removed;
 }
 
 void ClusterState::replace(std::vector<Service> objects) {
-  for (const auto& [name, service] : services) touch_service_inputs(name);
+  for (const auto& [name, service] : services) touch(service_input, name);
   replace_map(services, std::move(objects), true);
-  for (const auto& [name, service] : services) touch_service_inputs(name);
+  for (const auto& [name, service] : services) touch(service_input, name);
 }
-void ClusterState::replace(std::vector<Ingress> objects) { replace_map(ingresses, std::move(objects), true); }
-void ClusterState::replace(std::vector<IngressClass> objects) { replace_map(ingress_classes, std::move(objects), false); }
+void ClusterState::replace(std::vector<Ingress> objects) {
+  for (const auto& [name, ingress] : ingresses) touch(ingress_input, name);
+  replace_map(ingresses, std::move(objects), true);
+  for (const auto& [name, ingress] : ingresses) touch(ingress_input, name);
+}
+
+void ClusterState::replace(std::vector<IngressClass> objects) {
+  touch(ingress_class_input, "");
+  replace_map(ingress_classes, std::move(objects), false);
+}
 
 void ClusterState::replace(std::vector<EndpointSlice> slices) {
-  for (const auto& [owner, owned] : slices_by_service_) touch_service_inputs(owner);
+  for (const auto& [owner, owned] : slices_by_service_) touch(service_input, owner);
   slices_by_service_.clear();
   slice_owners_.clear();
   for (auto& slice : slices) upsert(std::move(slice));

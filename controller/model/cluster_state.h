@@ -3,9 +3,11 @@
 // the objects that could not be decoded. Ordered maps, so that a translation is deterministic.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/objects.h"
@@ -32,9 +34,17 @@ class ClusterState {
   // The EndpointSlices labelled with this Service's name, by slice name; nullptr when none.
   const SlicesByName* endpoint_slices_of(std::string_view namespace_name, std::string_view service) const;
   std::size_t endpoint_slice_count() const { return slice_owners_.size(); }
-  // Changes whenever the Service "namespace/name" or one of its EndpointSlices changes, so that
-  // what was derived from them can be kept until then (translate::Translator).
-  std::uint64_t service_inputs_revision(std::string_view service_key) const;
+  // What changed after a revision, so that what was derived from the objects can be kept until
+  // they change (translate::Translator). Each input is named once, however often it changed.
+  struct Changes {
+    bool everything = false;  // too old a revision: what was derived must be derived again
+    std::vector<std::string_view> services{};   // "namespace/name": the Service or one of its EndpointSlices
+    std::vector<std::string_view> ingresses{};  // "namespace/name"
+    bool ingress_classes = false;             // any of them
+  };
+  // Moves with every change; never repeats, not even for an object deleted and created again.
+  std::uint64_t revision() const { return last_revision_; }
+  Changes changed_since(std::uint64_t revision) const;
 
   // Each returns whether anything changed (a watch event often changes nothing the model holds).
   bool upsert(Service service);
@@ -56,15 +66,20 @@ class ClusterState {
   static std::string key(const std::string& namespace_name, const std::string& name) { return namespace_name + "/" + name; }
 
  private:
+  enum Input { service_input, ingress_input, ingress_class_input, input_kinds };
   bool remove_endpoint_slice(const std::string& slice_key);
-  void touch_service_inputs(const std::string& service_key) { input_revisions_[service_key] = ++last_revision_; }
+  void touch(Input input, const std::string& key);
+  void forget_gone_inputs();
 
   // "namespace/service" -> that Service's slices; a slice whose label changes moves between entries.
   std::map<std::string, SlicesByName, std::less<>> slices_by_service_;
   std::map<std::string, std::string, std::less<>> slice_owners_;  // "namespace/slice" -> "namespace/service"
-  // Kept for Services that are gone too, so that one that comes back never matches an old revision.
-  std::map<std::string, std::uint64_t, std::less<>> input_revisions_;  // "namespace/service"
+  // Each input's last change, kept for objects that are gone too (the keys are the changes' names)
+  // until they outnumber the live ones; then they are forgotten, and so is what changed before.
+  std::array<std::map<std::string, std::uint64_t, std::less<>>, input_kinds> revisions_;
+  std::map<std::uint64_t, std::pair<Input, std::string_view>> changes_;  // the last change of each input, by revision
   std::uint64_t last_revision_ = 0;
+  std::uint64_t forgotten_through_ = 0;
 };
 
 }  // namespace snigate::controller::model

@@ -7,9 +7,11 @@
 namespace snigate::controller::push {
 namespace {
 
-snapshot::Snapshot content_of(snapshot::Snapshot snapshot) {
-  snapshot.generation = 0;
-  return snapshot;
+// The generation is the pusher's to number; two snapshots with the same routes are the same.
+bool same_content(const std::shared_ptr<snapshot::Snapshot>& a, const std::shared_ptr<snapshot::Snapshot>& b) {
+  if (a == b) return true;
+  if (!a || !b) return false;
+  return a->routes == b->routes && a->default_backend == b->default_backend;
 }
 
 }  // namespace
@@ -25,7 +27,7 @@ SnapshotPusher::SnapshotPusher(PushSettings settings, telemetry::ControllerMetri
 void SnapshotPusher::offer(snapshot::Snapshot wanted, Clock::time_point changed_at) {
   std::lock_guard lock(mutex_);
   if (!offer_) first_offer_at_ = changed_at;
-  offer_ = content_of(std::move(wanted));
+  offer_ = std::make_shared<snapshot::Snapshot>(std::move(wanted));
   last_offer_at_ = Clock::now();
   offered_.notify_all();
 }
@@ -34,13 +36,15 @@ bool SnapshotPusher::take_offer(Clock::time_point& first_change) {
   std::unique_lock lock(mutex_);
   offered_.wait_for(lock, settings_.liveness_check_interval, [this] { return offer_ || stop_.stopped(); });
   if (!offer_) return false;
-  // Coalesce: wait while offers keep coming, but never past max_delay from the first one.
-  while (!stop_.stopped()) {
+  // A change after a quiet spell goes at once. Within a burst (an offer soon after the last
+  // push), wait while offers keep coming, but never past max_delay from the first one.
+  const bool in_burst = first_offer_at_ - last_delivery_at_ < settings_.quiet_period;
+  while (in_burst && !stop_.stopped()) {
     const auto deadline = std::min(last_offer_at_ + settings_.quiet_period, first_offer_at_ + settings_.max_delay);
     if (Clock::now() >= deadline) break;
     offered_.wait_until(lock, deadline);
   }
-  wanted_.swap(offer_);
+  wanted_ = std::move(offer_);
   offer_.reset();
   first_change = first_offer_at_;
   return true;
@@ -64,11 +68,11 @@ void SnapshotPusher::run() {
       continue;
     }
     if (settled()) {
-      if (dataplane_holds_ == wanted_) in_sync_ = true;
+      if (same_content(dataplane_holds_, wanted_)) in_sync_ = true;
       unacknowledged_since = kUnset;
       continue;
     }
-    deliver(*wanted_, unacknowledged_since == kUnset ? Clock::now() : unacknowledged_since);
+    deliver(unacknowledged_since == kUnset ? Clock::now() : unacknowledged_since);
     if (settled()) unacknowledged_since = kUnset;
   }
 }
@@ -82,11 +86,11 @@ bool SnapshotPusher::connect() {
       dataplane_holds_.reset();  // "no snapshot applied yet": a fresh dataplane
       dataplane_generation_ = 0;
     } else {
-      snapshot::Snapshot current = snapshot::decode(answer);
-      dataplane_generation_ = current.generation;
-      dataplane_holds_ = content_of(std::move(current));
+      dataplane_holds_ = std::make_shared<snapshot::Snapshot>(snapshot::decode(answer));
+      dataplane_generation_ = dataplane_holds_->generation;
     }
     reconnect_backoff_.reset();
+    connected_ = true;
     log::write(log::Level::info, "connected to the dataplane",
                {{"socket", settings_.socket_path}, {"generation", dataplane_generation_}});
     return true;
@@ -98,12 +102,11 @@ bool SnapshotPusher::connect() {
   }
 }
 
-void SnapshotPusher::deliver(const snapshot::Snapshot& wanted, Clock::time_point first_change) {
-  snapshot::Snapshot numbered = wanted;
-  numbered.generation = dataplane_generation_ + 1;
+void SnapshotPusher::deliver(Clock::time_point first_change) {
+  wanted_->generation = dataplane_generation_ + 1;
   nlohmann::json answer;
   try {
-    answer = nlohmann::json::parse(connection_->exchange(snapshot::encode(numbered)), nullptr, false);
+    answer = nlohmann::json::parse(connection_->exchange(snapshot::encode(*wanted_)), nullptr, false);
   } catch (const ControlSocketError& error) {
     metrics_.push_failures++;
     log::write(log::Level::warn, "push failed; reconnecting", {{"error", error.what()}});
@@ -111,33 +114,35 @@ void SnapshotPusher::deliver(const snapshot::Snapshot& wanted, Clock::time_point
     return;
   }
   if (answer.is_object() && answer.value("ok", false)) {
-    dataplane_generation_ = numbered.generation;
-    dataplane_holds_ = wanted;
+    dataplane_generation_ = wanted_->generation;
+    dataplane_holds_ = wanted_;
+    last_delivery_at_ = Clock::now();
     metrics_.pushes++;
     const double seconds = std::chrono::duration<double>(Clock::now() - first_change).count();
     metrics_.observe_push_latency(seconds);
     in_sync_ = true;
     log::write(log::Level::info, "snapshot pushed",
-               {{"generation", numbered.generation}, {"routes", numbered.routes.size()}, {"latency_seconds", seconds}});
+               {{"generation", wanted_->generation}, {"routes", wanted_->routes.size()}, {"latency_seconds", seconds}});
     return;
   }
   metrics_.push_rejections++;
   const std::string reason = answer.is_object() ? answer.value("error", answer.dump()) : "an answer that is not JSON";
-  refusals_ = refused_ == wanted ? refusals_ + 1 : 1;
-  refused_ = wanted;
+  refusals_ = same_content(refused_, wanted_) ? refusals_ + 1 : 1;
+  refused_ = wanted_;
   log::write(log::Level::error, "the dataplane rejected the snapshot",
-             {{"generation", numbered.generation}, {"reason", reason}, {"retried", refusals_ < kMaxRefusals}});
+             {{"generation", wanted_->generation}, {"reason", reason}, {"retried", refusals_ < kMaxRefusals}});
   // A refusal may come from a generation race with another writer: learn the generation again
   // and retry once; a snapshot refused for its content waits for the next change.
   drop_connection();
 }
 
 bool SnapshotPusher::settled() const {
-  return dataplane_holds_ == wanted_ || (refused_ == wanted_ && refusals_ >= kMaxRefusals);
+  return same_content(dataplane_holds_, wanted_) || (same_content(refused_, wanted_) && refusals_ >= kMaxRefusals);
 }
 
 void SnapshotPusher::drop_connection() {
   in_sync_ = false;
+  connected_ = false;
   connection_.reset();
 }
 

@@ -1,6 +1,6 @@
-// Keeps the dataplane's snapshot equal to the latest translation. A burst of offers becomes one
-// push once the burst is quiet (or at most `max_delay` after its first offer); nothing is pushed
-// when the content did not change; each push takes the dataplane's generation + 1, learnt on
+// Keeps the dataplane's snapshot equal to the latest translation. A change after a quiet spell is
+// pushed at once; the changes of a burst that follows become one push once the burst is quiet (or
+// at most `max_delay` after its first offer); nothing is pushed when the content did not change; each push takes the dataplane's generation + 1, learnt on
 // every (re)connect, so a restarted dataplane or controller continues the sequence; a dataplane
 // that went away is reconnected to with backoff and given the current snapshot.
 #pragma once
@@ -10,7 +10,6 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
 
 #include "backoff.h"
@@ -22,7 +21,7 @@
 namespace snigate::controller::push {
 
 struct PushSettings {
-  std::string socket_path;
+  std::string socket_path{};
   std::chrono::milliseconds quiet_period{20};
   std::chrono::milliseconds max_delay{100};
   std::chrono::milliseconds liveness_check_interval{100};
@@ -46,12 +45,16 @@ class SnapshotPusher {
   // connection is found broken (within a liveness check interval) until a new one is in sync.
   bool in_sync() const { return in_sync_; }
 
+  // Whether a connection to the dataplane is open: false from the moment the dataplane is found to
+  // have closed it (within a liveness check interval) until a reconnect.
+  bool connected() const { return connected_; }
+
  private:
-  // Waits for an offer and its quiet period, then moves it into wanted_; false on a timeout
-  // with nothing new, or stop.
+  // Waits for an offer (and, within a burst, its quiet period), then moves it into wanted_; false
+  // on a timeout with nothing new, or stop.
   bool take_offer(Clock::time_point& first_change);
   bool connect();
-  void deliver(const snapshot::Snapshot& wanted, Clock::time_point first_change);
+  void deliver(Clock::time_point first_change);
   void drop_connection();
   // Nothing to do: the dataplane holds what we want, or refused it for good.
   bool settled() const;
@@ -62,20 +65,26 @@ class SnapshotPusher {
   telemetry::ControllerMetrics& metrics_;
   StopSignal& stop_;
 
+  // Shared, never copied: at 10,000 routes a copy of a snapshot costs milliseconds. The content is
+  // what counts; the generation of wanted_ is set just before it is sent.
+  using SnapshotPointer = std::shared_ptr<snapshot::Snapshot>;
+
   std::mutex mutex_;
   std::condition_variable offered_;
-  std::optional<snapshot::Snapshot> offer_;
+  SnapshotPointer offer_;
   Clock::time_point first_offer_at_{};
   Clock::time_point last_offer_at_{};
   std::atomic<bool> in_sync_{false};
+  std::atomic<bool> connected_{false};
 
   // Owned by the run() thread.
   std::unique_ptr<ControlSocketConnection> connection_;
-  std::optional<snapshot::Snapshot> wanted_;          // the latest offer taken
-  std::optional<snapshot::Snapshot> dataplane_holds_;  // content only; generation in dataplane_generation_
-  std::optional<snapshot::Snapshot> refused_;          // not offered again until the content changes
-  int refusals_ = 0;                                   // of refused_, in a row
+  SnapshotPointer wanted_;           // the latest offer taken
+  SnapshotPointer dataplane_holds_;  // content only; generation in dataplane_generation_
+  SnapshotPointer refused_;          // not offered again until the content changes
+  int refusals_ = 0;                 // of refused_, in a row
   std::uint64_t dataplane_generation_ = 0;
+  Clock::time_point last_delivery_at_{};  // read by take_offer() on the same thread
   Backoff reconnect_backoff_{std::chrono::milliseconds(100), std::chrono::milliseconds(5000)};
 };
 

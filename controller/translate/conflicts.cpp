@@ -1,7 +1,6 @@
 #include "translate/conflicts.h"
 
 #include <algorithm>
-#include <map>
 
 #include "translate/object_fields.h"
 
@@ -16,32 +15,42 @@ std::string listed(const std::vector<std::string>& names) {
 
 }  // namespace
 
-void settle_conflicts(std::vector<const RouteClaim*> claims, const HostnameDelegation& delegation, snapshot::Snapshot& snapshot,
-                      std::vector<Problem>& problems) {
+void HostnameClaims::add(const RouteClaim& claim) { claims_[claim.route.hostname].push_back(&claim); }
+
+void HostnameClaims::remove(const RouteClaim& claim) {
+  const auto found = claims_.find(claim.route.hostname);
+  if (found == claims_.end()) return;
+  std::erase(found->second, &claim);
+  if (found->second.empty()) claims_.erase(found);
+}
+
+void HostnameClaims::settle(const HostnameDelegation& delegation, snapshot::Snapshot& snapshot,
+                            std::vector<Problem>& problems) const {
+  snapshot.routes.reserve(claims_.size());
   std::vector<const RouteClaim*> allowed;
-  allowed.reserve(claims.size());
-  for (const RouteClaim* claim : claims) {
-    if (delegation.allows(claim->owner.namespace_name, claim->route.hostname)) {
-      allowed.push_back(claim);
-    } else {
-      problems.push_back({claim->owner, "HostnameNotDelegated",
-                          "hostname " + claim->route.hostname + " is delegated to namespace(s) " +
-                              listed(delegation.delegates_of(claim->route.hostname)) + " (--hostname-delegation), not to " +
-                              claim->owner.namespace_name});
+  for (const auto& [hostname, claims] : claims_) {
+    allowed.clear();
+    for (const RouteClaim* claim : claims) {
+      if (delegation.allows(claim->owner.namespace_name, hostname)) {
+        allowed.push_back(claim);
+      } else {
+        problems.push_back({claim->owner, "HostnameNotDelegated",
+                            "hostname " + hostname + " is delegated to namespace(s) " + listed(delegation.delegates_of(hostname)) +
+                                " (--hostname-delegation), not to " + claim->owner.namespace_name});
+      }
+    }
+    if (allowed.empty()) continue;
+    const RouteClaim* winner = *std::min_element(allowed.begin(), allowed.end(), [](const RouteClaim* left, const RouteClaim* right) {
+      return older_than(left->owner, right->owner);
+    });
+    snapshot.routes.push_back(winner->route);
+    for (const RouteClaim* claim : allowed) {
+      if (claim->owner == winner->owner) continue;  // one object naming a host twice is no conflict
+      problems.push_back({claim->owner, "HostnameConflict",
+                          "hostname " + hostname + " is already routed by " + winner->owner.kind + " " +
+                              winner->owner.qualified_name() + ", which is older"});
     }
   }
-  std::stable_sort(allowed.begin(), allowed.end(),
-                   [](const RouteClaim* left, const RouteClaim* right) { return older_than(left->owner, right->owner); });
-  std::map<std::string_view, const RouteClaim*> winners;
-  for (const RouteClaim* claim : allowed) {
-    const auto [winner, inserted] = winners.emplace(claim->route.hostname, claim);
-    if (inserted || winner->second->owner == claim->owner) continue;
-    problems.push_back({claim->owner, "HostnameConflict",
-                        "hostname " + claim->route.hostname + " is already routed by " + winner->second->owner.kind + " " +
-                            winner->second->owner.qualified_name() + ", which is older"});
-  }
-  snapshot.routes.reserve(winners.size());
-  for (const auto& [hostname, claim] : winners) snapshot.routes.push_back(claim->route);
 }
 
 }  // namespace snigate::controller::translate

@@ -3,14 +3,31 @@
 // namespace/name), whether or not its backends are up. Every loser is reported.
 #pragma once
 
+#include <map>
+#include <string>
+#include <vector>
+
 #include "translate/claims.h"
 #include "translate/hostname_delegation.h"
 
 namespace snigate::controller::translate {
 
-// Fills the snapshot's routes (sorted by hostname) from `claims`, which point into their owners'
-// Claims; adds one HostnameNotDelegated or HostnameConflict problem per refused claim.
-void settle_conflicts(std::vector<const RouteClaim*> claims, const HostnameDelegation& delegation, snapshot::Snapshot& snapshot,
-                      std::vector<Problem>& problems);
+// The claims on each hostname, kept up to date as their owners' claims are derived again, so that
+// settling 12,000 names after one change is a walk in hostname order, not a sort.
+class HostnameClaims {
+ public:
+  // `claim` must stay where it is until it is removed.
+  void add(const RouteClaim& claim);
+  void remove(const RouteClaim& claim);
+  void clear() { claims_.clear(); }
+
+  // Fills the snapshot's routes (sorted by hostname) with each name's winner; adds one
+  // HostnameNotDelegated or HostnameConflict problem per refused claim.
+  void settle(const HostnameDelegation& delegation, snapshot::Snapshot& snapshot, std::vector<Problem>& problems) const;
+
+ private:
+  // By hostname; each name's claims in the order they were added (the first among equals wins).
+  std::map<std::string, std::vector<const RouteClaim*>, std::less<>> claims_;
+};
 
 }  // namespace snigate::controller::translate

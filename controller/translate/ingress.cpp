@@ -1,5 +1,7 @@
 #include "translate/ingress.h"
 
+#include <algorithm>
+
 #include "snapshot/hostname.h"
 #include "translate/annotations.h"
 #include "translate/object_fields.h"
@@ -80,49 +82,57 @@ bool is_our_ingress(const model::ClusterState& state, const model::Ingress& ingr
   return false;
 }
 
-std::vector<OurIngress> claim_ingresses(const model::ClusterState& state, const IngressClassSelection& selection,
-                                        Claims& claims) {
-  std::vector<OurIngress> ours;
-  for (const auto& [key, ingress] : state.ingresses) {
-    if (!is_our_ingress(state, ingress, selection)) continue;
-    const ObjectRef owner = reference_to(ingress.meta, "Ingress", "networking.k8s.io/v1");
-    ours.push_back({owner, ingress.load_balancer});
-    const std::string& namespace_name = owner.namespace_name;
+OurIngress claim_ingress(const model::ClusterState& state, const model::Ingress& ingress, Claims& claims) {
+  const ObjectRef owner = reference_to(ingress.meta, "Ingress", "networking.k8s.io/v1");
+  const std::string& namespace_name = owner.namespace_name;
 
-    const auto proxy_value = ingress.meta.annotation(annotations::kProxyProtocol);
-    const auto proxy_protocol = annotations::proxy_protocol(proxy_value);
-    if (!proxy_protocol) {
-      claims.report(owner, "InvalidAnnotation",
-                    annotations::invalid_value(annotations::kProxyProtocol, annotations::kProxyProtocolValues, *proxy_value));
-    }
-
-    bool default_backend_used = false;
-    for (const auto& rule : ingress.rules) {
-      if (rule.host.empty()) {
-        claims.report(owner, "RuleWithoutHost", "a rule without host cannot be routed by SNI");
-        continue;
-      }
-      const auto normalized = hostname::normalize(rule.host, /*allow_wildcard=*/true);
-      if (!normalized) {
-        claims.report(owner, "InvalidHostname", "host \"" + rule.host + "\" is not a valid DNS name");
-        continue;
-      }
-      snapshot::Route route{*normalized, snapshot::Wildcard::single_label, {}, proxy_protocol.value_or(snapshot::ProxyProtocol::none)};
-      const auto backend = rule_backend(rule, ingress, owner, claims, default_backend_used);
-      if (backend && proxy_protocol) {
-        ResolvedBackends resolved = resolve(state, namespace_name, *backend);
-        if (!resolved.ok()) claims.report(owner, resolved.problem_reason, "host " + rule.host + ": " + resolved.problem_message);
-        route.backends = std::move(resolved.backends);
-      }
-      claims.routes.push_back({owner, std::move(route)});
-    }
-    if (ingress.default_backend && !default_backend_used) {
-      claims.report(owner, "DefaultBackendIgnored",
-                    "spec.defaultBackend serves only this Ingress's rules without paths; names that no route matches go to "
-                    "the operator's default backend (--default-backend-service), not to a tenant's");
-    }
+  const auto proxy_value = ingress.meta.annotation(annotations::kProxyProtocol);
+  const auto proxy_protocol = annotations::proxy_protocol(proxy_value);
+  if (!proxy_protocol) {
+    claims.report(owner, "InvalidAnnotation",
+                  annotations::invalid_value(annotations::kProxyProtocol, annotations::kProxyProtocolValues, *proxy_value));
   }
-  return ours;
+
+  bool default_backend_used = false;
+  for (const auto& rule : ingress.rules) {
+    if (rule.host.empty()) {
+      claims.report(owner, "RuleWithoutHost", "a rule without host cannot be routed by SNI");
+      continue;
+    }
+    const auto normalized = hostname::normalize(rule.host, /*allow_wildcard=*/true);
+    if (!normalized) {
+      claims.report(owner, "InvalidHostname", "host \"" + rule.host + "\" is not a valid DNS name");
+      continue;
+    }
+    snapshot::Route route{*normalized, snapshot::Wildcard::single_label, {}, proxy_protocol.value_or(snapshot::ProxyProtocol::none)};
+    const auto backend = rule_backend(rule, ingress, owner, claims, default_backend_used);
+    if (backend && proxy_protocol) {
+      ResolvedBackends resolved = resolve(state, namespace_name, *backend);
+      if (!resolved.ok()) claims.report(owner, resolved.problem_reason, "host " + rule.host + ": " + resolved.problem_message);
+      route.backends = std::move(resolved.backends);
+    }
+    claims.routes.push_back({owner, std::move(route)});
+  }
+  if (ingress.default_backend && !default_backend_used) {
+    claims.report(owner, "DefaultBackendIgnored",
+                  "spec.defaultBackend serves only this Ingress's rules without paths; names that no route matches go to "
+                  "the operator's default backend (--default-backend-service), not to a tenant's");
+  }
+  return {owner, ingress.load_balancer};
+}
+
+std::vector<std::string> referenced_services(const model::Ingress& ingress) {
+  std::vector<std::string> keys;
+  const auto add = [&](const model::IngressBackend& backend) {
+    if (backend.service) keys.push_back(model::ClusterState::key(ingress.meta.namespace_name, *backend.service));
+  };
+  if (ingress.default_backend) add(*ingress.default_backend);
+  for (const auto& rule : ingress.rules) {
+    for (const auto& backend : rule.path_backends) add(backend);
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
 }
 
 }  // namespace snigate::controller::translate

@@ -28,8 +28,10 @@ struct OurIngress {
   bool operator==(const OurIngress&) const = default;
 };
 
-// Claims for every Ingress of ours; returns those Ingresses.
-std::vector<OurIngress> claim_ingresses(const model::ClusterState& state, const IngressClassSelection& selection,
-                                        Claims& claims);
+// The claims of one Ingress of ours (see is_our_ingress); returns what its status needs.
+OurIngress claim_ingress(const model::ClusterState& state, const model::Ingress& ingress, Claims& claims);
+
+// The Services ("namespace/name") whose inputs a claim of this Ingress depends on.
+std::vector<std::string> referenced_services(const model::Ingress& ingress);
 
 }  // namespace snigate::controller::translate

@@ -59,8 +59,10 @@ AddressSet endpoint_addresses(const model::ClusterState& state, const model::Ser
                          : endpoint.conditions.serving && endpoint.conditions.terminating ? &terminating
                                                                                            : nullptr;
       if (into == nullptr) continue;
+      // The dataplane refuses a whole snapshot for one backend it could never connect to
+      // (broadcast, multicast, unspecified), which the API server lets an EndpointSlice hold.
       for (const auto& address : endpoint.addresses) {
-        if (is_ip_literal(address)) into->emplace(address, *target_port);
+        if (!snapshot::backend_address_problem(address)) into->emplace(address, *target_port);
       }
     }
   }

@@ -1,9 +1,9 @@
 #include "translate/translate.h"
 
 #include <algorithm>
+#include <set>
 
 #include "translate/annotations.h"
-#include "translate/conflicts.h"
 #include "translate/object_fields.h"
 #include "translate/service_annotations.h"
 #include "translate/service_backends.h"
@@ -46,35 +46,83 @@ Translation translate(const model::ClusterState& state, const TranslationSetting
   return Translator(settings).translate(state);
 }
 
-Translation Translator::translate(const model::ClusterState& state) {
-  std::unordered_map<std::string, ServiceClaims> services;
-  services.reserve(services_.size());
-  for (const auto& [key, service] : state.services) {
-    if (!service.meta.annotations.contains(annotations::kHostnames)) continue;
-    const std::uint64_t revision = state.service_inputs_revision(key);
-    auto cached = services_.extract(key);
-    if (cached.empty() || cached.mapped().inputs_revision != revision) {
-      ServiceClaims fresh{revision, {}};
-      claim_annotated_service(state, service, fresh.claims);
-      services.emplace(key, std::move(fresh));
-    } else {
-      services.insert(std::move(cached));
-    }
+void Translator::update_service(const model::ClusterState& state, std::string_view key) {
+  const std::string name(key);
+  if (const auto old = services_.find(name); old != services_.end()) {
+    for (const auto& claim : old->second.routes) hostnames_.remove(claim);
+    services_.erase(old);
   }
-  services_ = std::move(services);
+  const auto found = state.services.find(key);
+  if (found == state.services.end() || !found->second.meta.annotations.contains(annotations::kHostnames)) return;
+  Claims& claims = services_[name];
+  claim_annotated_service(state, found->second, claims);
+  for (const auto& claim : claims.routes) hostnames_.add(claim);
+}
 
-  Claims claims;
-  report_undecodable(state, claims);
-  Translation translation;
-  translation.our_ingresses = claim_ingresses(state, settings_.ingress_classes, claims);
-  std::vector<const RouteClaim*> route_claims;
-  route_claims.reserve(services_.size() + claims.routes.size());
-  for (const auto& claim : claims.routes) route_claims.push_back(&claim);
-  for (const auto& [key, service] : services_) {
-    for (const auto& claim : service.claims.routes) route_claims.push_back(&claim);
-    claims.problems.insert(claims.problems.end(), service.claims.problems.begin(), service.claims.problems.end());
+void Translator::update_ingress(const model::ClusterState& state, std::string_view key) {
+  const std::string name(key);
+  if (const auto old = ingresses_.find(name); old != ingresses_.end()) {
+    for (const auto& claim : old->second.claims.routes) hostnames_.remove(claim);
+    for (const auto& service : old->second.services) {
+      const auto [first, last] = ingresses_naming_.equal_range(service);
+      for (auto entry = first; entry != last; ++entry) {
+        if (entry->second == name) {
+          ingresses_naming_.erase(entry);
+          break;
+        }
+      }
+    }
+    ingresses_.erase(old);
   }
-  settle_conflicts(std::move(route_claims), settings_.delegation, translation.snapshot, claims.problems);
+  const auto found = state.ingresses.find(key);
+  if (found == state.ingresses.end()) return;
+  IngressClaims& fresh = ingresses_[name];
+  fresh.services = referenced_services(found->second);
+  for (const auto& service : fresh.services) ingresses_naming_.emplace(service, name);
+  if (is_our_ingress(state, found->second, settings_.ingress_classes)) fresh.ours = claim_ingress(state, found->second, fresh.claims);
+  for (const auto& claim : fresh.claims.routes) hostnames_.add(claim);
+}
+
+void Translator::refresh(const model::ClusterState& state) {
+  const model::ClusterState::Changes changes = state.changed_since(seen_revision_);
+  if (seen_revision_ == 0 || state.revision() < seen_revision_ || changes.everything) {
+    services_.clear();
+    ingresses_.clear();
+    ingresses_naming_.clear();
+    hostnames_.clear();
+    for (const auto& [key, service] : state.services) update_service(state, key);
+    for (const auto& [key, ingress] : state.ingresses) update_ingress(state, key);
+  } else {
+    for (const std::string_view service : changes.services) update_service(state, service);
+    std::set<std::string, std::less<>> ingresses(changes.ingresses.begin(), changes.ingresses.end());
+    for (const std::string_view service : changes.services) {
+      const auto [first, last] = ingresses_naming_.equal_range(std::string(service));
+      for (auto entry = first; entry != last; ++entry) ingresses.insert(entry->second);
+    }
+    if (changes.ingress_classes) {
+      for (const auto& [key, ingress] : state.ingresses) ingresses.insert(key);
+    }
+    for (const auto& ingress : ingresses) update_ingress(state, ingress);
+  }
+  seen_revision_ = state.revision();
+}
+
+Translation Translator::translate(const model::ClusterState& state) {
+  refresh(state);
+
+  Claims claims;  // this pass's own problems, and those of the remembered claims
+  report_undecodable(state, claims);
+  const auto gather = [&](const Claims& remembered) {
+    claims.problems.insert(claims.problems.end(), remembered.problems.begin(), remembered.problems.end());
+  };
+  Translation translation;
+  for (const auto& [key, ingress] : state.ingresses) {
+    const IngressClaims& remembered = ingresses_.at(key);
+    if (remembered.ours) translation.our_ingresses.push_back(*remembered.ours);
+    gather(remembered.claims);
+  }
+  for (const auto& [key, service] : services_) gather(service);
+  hostnames_.settle(settings_.delegation, translation.snapshot, claims.problems);
   if (settings_.default_backend) translation.snapshot.default_backend = default_backend(state, *settings_.default_backend, claims);
   translation.problems = std::move(claims.problems);
   std::sort(translation.problems.begin(), translation.problems.end());

@@ -10,6 +10,7 @@
 #include "model/cluster_state.h"
 #include "snapshot/snapshot.h"
 #include "translate/claims.h"
+#include "translate/conflicts.h"
 #include "translate/hostname_delegation.h"
 #include "translate/ingress.h"
 #include "translate/problem.h"
@@ -37,9 +38,11 @@ struct Translation {
 
 Translation translate(const model::ClusterState& state, const TranslationSettings& settings);
 
-// translate() with a memory: a Service's claims are kept until the Service or its EndpointSlices
-// change (model::ClusterState::service_inputs_revision), so a change to one of 10,000 Services
-// re-derives that one, the Ingresses, and the settling of names. Same result as translate().
+// translate() with a memory: each object's claims are kept until what they were derived from
+// changes (model::ClusterState::changed_since): an annotated Service's until it or its
+// EndpointSlices change; an Ingress's until it, the IngressClasses or a Service it names change.
+// So a change to one of 10,000 Services re-derives only the claims that depend on it, and
+// settling the names walks an index of the claims kept as they change. Same result as translate(), for one ClusterState over its life.
 class Translator {
  public:
   explicit Translator(TranslationSettings settings) : settings_(std::move(settings)) {}
@@ -47,13 +50,22 @@ class Translator {
   Translation translate(const model::ClusterState& state);
 
  private:
-  struct ServiceClaims {
-    std::uint64_t inputs_revision = 0;
+  struct IngressClaims {
+    std::vector<std::string> services;  // the Services it names ("namespace/name")
+    std::optional<OurIngress> ours;     // nullopt: not of our class, no claims
     Claims claims;
   };
 
+  void refresh(const model::ClusterState& state);
+  void update_service(const model::ClusterState& state, std::string_view key);
+  void update_ingress(const model::ClusterState& state, std::string_view key);
+
   TranslationSettings settings_;
-  std::unordered_map<std::string, ServiceClaims> services_;  // by "namespace/name"
+  std::uint64_t seen_revision_ = 0;                         // of the state the claims below were derived from
+  std::unordered_map<std::string, Claims> services_;         // annotated Services, by "namespace/name"
+  std::unordered_map<std::string, IngressClaims> ingresses_;  // every Ingress, by "namespace/name"
+  std::unordered_multimap<std::string, std::string> ingresses_naming_;  // Service key -> Ingress keys
+  HostnameClaims hostnames_;  // the claims of services_ and ingresses_, which must not move while held here
 };
 
 }  // namespace snigate::controller::translate

@@ -24,8 +24,15 @@ std::string http_response(int status, std::string_view reason, std::string_view 
 
 class AdminSession : public std::enable_shared_from_this<AdminSession> {
  public:
-  AdminSession(tcp::socket socket, const AdminServer& server)
-      : socket_(std::move(socket)), deadline_(socket_.get_executor()), request_(kMaxRequestBytes), server_(server) {}
+  AdminSession(tcp::socket socket, const AdminServer& server, std::shared_ptr<std::size_t> open_sessions)
+      : socket_(std::move(socket)),
+        deadline_(socket_.get_executor()),
+        request_(kMaxRequestBytes),
+        server_(server),
+        open_sessions_(std::move(open_sessions)) {
+    ++*open_sessions_;
+  }
+  ~AdminSession() { --*open_sessions_; }
 
   void start() {
     deadline_.expires_after(kRequestTimeout);
@@ -62,12 +69,18 @@ class AdminSession : public std::enable_shared_from_this<AdminSession> {
   boost::asio::streambuf request_;
   std::string response_;
   const AdminServer& server_;
+  std::shared_ptr<std::size_t> open_sessions_;  // on the control thread only
 };
 
 }  // namespace
 
-AdminServer::AdminServer(boost::asio::io_context& io, const tcp::endpoint& endpoint, Handlers handlers)
-    : acceptor_(io, endpoint), retry_timer_(io), handlers_(std::move(handlers)) {}
+AdminServer::AdminServer(boost::asio::io_context& io, const tcp::endpoint& endpoint, Handlers handlers,
+                         std::size_t max_connections)
+    : acceptor_(io, endpoint),
+      retry_timer_(io),
+      handlers_(std::move(handlers)),
+      max_connections_(max_connections),
+      open_sessions_(std::make_shared<std::size_t>(0)) {}
 
 void AdminServer::start() { accept(); }
 
@@ -81,7 +94,11 @@ void AdminServer::accept() {
   acceptor_.async_accept([this](const boost::system::error_code& error, tcp::socket socket) {
     if (error == boost::asio::error::operation_aborted || !acceptor_.is_open()) return;
     if (!error) {
-      std::make_shared<AdminSession>(std::move(socket), *this)->start();
+      // Each connection has kRequestTimeout to be answered; beyond max_connections_ open ones a
+      // new one is closed at once (a probe that sees it retries; a flood costs no memory).
+      if (*open_sessions_ < max_connections_) {
+        std::make_shared<AdminSession>(std::move(socket), *this, open_sessions_)->start();
+      }
       accept();
       return;
     }

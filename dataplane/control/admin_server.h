@@ -5,6 +5,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <functional>
+#include <memory>
 #include <string>
 
 namespace snigate::control {
@@ -16,10 +17,14 @@ class AdminServer {
     std::function<bool()> ready;
   };
 
-  AdminServer(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint, Handlers handlers);
+  static constexpr std::size_t kDefaultMaxConnections = 64;
+
+  AdminServer(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint, Handlers handlers,
+              std::size_t max_connections = kDefaultMaxConnections);
 
   void start();
   void close();
+  unsigned short port() const { return acceptor_.local_endpoint().port(); }
 
   // Status line, headers and body for one request target. Pure apart from the handlers.
   std::string respond(std::string_view method, std::string_view target) const;
@@ -30,6 +35,8 @@ class AdminServer {
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer retry_timer_;
   Handlers handlers_;
+  std::size_t max_connections_;
+  std::shared_ptr<std::size_t> open_sessions_;  // counted by the sessions, which may outlive us
 };
 
 }  // namespace snigate::control

@@ -16,6 +16,10 @@ std::optional<std::string> RouteStore::apply(snapshot::Snapshot snapshot, Orderi
              std::to_string(current_snapshot.generation);
     }
   }
+  if (old && old->snapshot() == snapshot) {
+    ++stats_.unchanged;
+    return std::nullopt;
+  }
   std::size_t routes = snapshot.routes.size();
   std::uint64_t generation = snapshot.generation;
   table_.store(std::make_shared<const routing::RouteTable>(std::move(snapshot), workers_, old.get()), std::memory_order_release);
@@ -25,7 +29,16 @@ std::optional<std::string> RouteStore::apply(snapshot::Snapshot snapshot, Orderi
   stats_.last_apply_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   stats_.last_applied_at = std::chrono::system_clock::now();
   stats_.ready = true;
+  replaced_ = old;
   return std::nullopt;
+}
+
+void RouteStore::release_replaced() {
+  std::shared_ptr<const routing::RouteTable> replaced;
+  {
+    std::lock_guard lock(apply_mutex_);
+    replaced.swap(replaced_);
+  }
 }
 
 void RouteStore::count_rejection() {

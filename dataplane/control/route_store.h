@@ -21,6 +21,7 @@ struct ApplyStats {
   std::size_t routes = 0;
   std::uint64_t applied = 0;
   std::uint64_t rejected = 0;
+  std::uint64_t unchanged = 0;  // equal to the one in use: acknowledged, nothing rebuilt
   double last_apply_seconds = 0;  // building and swapping in the last accepted table
   std::chrono::system_clock::time_point last_applied_at{};
   bool ready = false;
@@ -38,17 +39,23 @@ class RouteStore {
   // The table for a new connection; nullptr until the first snapshot is applied.
   std::shared_ptr<const routing::RouteTable> current() const { return table_.load(std::memory_order_acquire); }
 
-  // Swaps in `snapshot`, or returns why not (the old table keeps serving).
+  // Swaps in `snapshot`, or returns why not (the old table keeps serving). A snapshot equal to the
+  // one in use (generation included) is acknowledged and changes nothing: no table is built.
   std::optional<std::string> apply(snapshot::Snapshot snapshot, Ordering ordering);
 
   // Counts a document refused before it became a Snapshot (bad JSON, invalid field).
   void count_rejection();
+
+  // Frees the table that apply() replaced, unless connections still use it. Freeing 10,000
+  // routes takes milliseconds: the control socket does it after its answer, not before.
+  void release_replaced();
 
   ApplyStats stats() const;
 
  private:
   std::size_t workers_;
   std::atomic<std::shared_ptr<const routing::RouteTable>> table_;
+  std::shared_ptr<const routing::RouteTable> replaced_;  // under apply_mutex_
   mutable std::mutex apply_mutex_;  // serializes appliers (socket clients, SIGHUP); readers never take it
   ApplyStats stats_;
 };

@@ -6,25 +6,40 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
+#include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "control/route_store.h"
+#include "control/snapshot_applier.h"
 
 namespace snigate::control {
 
 // Every message, both ways: a 4-byte big-endian length, then that many bytes of JSON.
 inline constexpr std::size_t kMaxMessageBytes = 64 * 1024 * 1024;
 
+struct ControlSocketLimits {
+  // From a request's first byte to its answer written: a peer that stalls mid-request is closed.
+  // Idle connections between requests are left open (the controller keeps one).
+  std::chrono::milliseconds request_timeout{std::chrono::seconds(30)};
+  std::size_t max_sessions = 16;  // beyond it, a new connection gets a refusal and is closed
+};
+
 class SnapshotServer {
  public:
-  SnapshotServer(boost::asio::io_context& io, std::string path, mode_t mode, RouteStore& routes);
+  using Limits = ControlSocketLimits;
+
+  // Requests are decoded and applied on `applier`'s thread, never on `io`'s.
+  SnapshotServer(boost::asio::io_context& io, std::string path, mode_t mode, RouteStore& routes,
+                 SnapshotApplier& applier, Limits limits = {});
   ~SnapshotServer();
 
   void start();
   void close();
 
   // Answers one request: a snapshot to apply, or {"get": "snapshot"}. Pure apart from `routes`.
+  // A snapshot is parsed once, by snapshot::decode.
   static std::string handle(std::string_view request, RouteStore& routes);
 
  private:
@@ -33,6 +48,9 @@ class SnapshotServer {
   std::string path_;
   boost::asio::local::stream_protocol::acceptor acceptor_;
   RouteStore& routes_;
+  SnapshotApplier& applier_;
+  Limits limits_;
+  std::shared_ptr<std::size_t> open_sessions_;  // counted by the sessions, which may outlive us
 };
 
 }  // namespace snigate::control

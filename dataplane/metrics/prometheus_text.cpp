@@ -35,7 +35,7 @@ void single(std::ostringstream& out, std::string_view name, std::string_view typ
 
 }  // namespace
 
-std::string render_prometheus(const WorkerMetrics& total, const control::ApplyStats& snapshot,
+std::string render_prometheus(const Totals& total, const control::ApplyStats& snapshot,
                               const ProcessState& process) {
   std::ostringstream out;
   header(out, "snigate_connections_total", "counter", "Finished client connections by route and outcome.");
@@ -73,19 +73,25 @@ std::string render_prometheus(const WorkerMetrics& total, const control::ApplySt
   single(out, "snigate_accept_pauses_total", "counter",
          "Times accepting paused because the process ran out of descriptors or memory.", total.accept_pauses);
   single(out, "snigate_idle_pipes", "gauge", "Pipes kept in the workers' pools for splice.", total.pipes_idle);
+  single(out, "snigate_pipes_shrunk_total", "counter",
+         "New pipes the kernel made smaller than 64 KiB: the uid is over fs.pipe-user-pages-soft.",
+         total.pipes_shrunk);
+  single(out, "snigate_log_lines_dropped_total", "counter",
+         "Log lines dropped because the log output could not keep up (workers never wait for it).",
+         total.log_lines_dropped);
   single(out, "snigate_snapshot_generation", "gauge", "Generation of the route snapshot in use.", snapshot.generation);
   single(out, "snigate_snapshot_routes", "gauge", "Routes in the snapshot in use.", snapshot.routes);
   single(out, "snigate_snapshots_applied_total", "counter", "Snapshots accepted and swapped in.", snapshot.applied);
   single(out, "snigate_snapshots_rejected_total", "counter", "Snapshots refused; the old routes kept serving.",
          snapshot.rejected);
+  single(out, "snigate_snapshots_unchanged_total", "counter",
+         "Snapshots equal to the one in use: acknowledged, nothing rebuilt.", snapshot.unchanged);
   single(out, "snigate_snapshot_apply_seconds", "gauge", "Time to build and swap in the last accepted snapshot.",
          snapshot.last_apply_seconds);
   single(out, "snigate_snapshot_last_applied_timestamp_seconds", "gauge",
          "Unix time the last snapshot was applied (0: never).",
          snapshot.ready ? std::chrono::duration<double>(snapshot.last_applied_at.time_since_epoch()).count() : 0.0);
   single(out, "snigate_workers", "gauge", "Worker threads.", process.workers);
-  single(out, "snigate_workers_reporting", "gauge", "Workers whose counters are in this scrape.",
-         process.workers_reporting);
   single(out, "snigate_draining", "gauge", "1 while shutting down and draining connections.", process.draining ? 1 : 0);
   return out.str();
 }

@@ -11,11 +11,10 @@ namespace snigate::metrics {
 
 struct ProcessState {
   std::size_t workers = 0;
-  std::size_t workers_reporting = 0;  // a worker that did not answer in time is left out of the sums
   bool draining = false;
 };
 
-std::string render_prometheus(const WorkerMetrics& total, const control::ApplyStats& snapshot,
+std::string render_prometheus(const Totals& total, const control::ApplyStats& snapshot,
                               const ProcessState& process);
 
 }  // namespace snigate::metrics

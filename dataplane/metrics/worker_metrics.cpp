@@ -24,7 +24,7 @@ std::string_view hello_error_name(std::size_t index) {
   return tls::to_string(static_cast<tls::HelloError>(index));
 }
 
-RouteCounters& RouteCounters::operator+=(const RouteCounters& other) {
+RouteTotals& RouteTotals::operator+=(const RouteTotals& other) {
   for (std::size_t i = 0; i < kOutcomeCount; ++i) connections[i] += other.connections[i];
   bytes_from_client += other.bytes_from_client;
   bytes_to_client += other.bytes_to_client;
@@ -32,13 +32,13 @@ RouteCounters& RouteCounters::operator+=(const RouteCounters& other) {
   return *this;
 }
 
-RouteCounters& WorkerMetrics::route(std::string_view name) {
+RouteTotals& Totals::route(std::string_view name) {
   auto it = routes.find(name);
-  if (it == routes.end()) it = routes.emplace(std::string(name), RouteCounters{}).first;
+  if (it == routes.end()) it = routes.emplace(std::string(name), RouteTotals{}).first;
   return it->second;
 }
 
-WorkerMetrics& WorkerMetrics::operator+=(const WorkerMetrics& other) {
+Totals& Totals::operator+=(const Totals& other) {
   for (const auto& [name, counters] : other.routes) route(name) += counters;
   for (std::size_t i = 0; i < kHelloErrorCount; ++i) hello_errors[i] += other.hello_errors[i];
   accepted += other.accepted;
@@ -46,7 +46,56 @@ WorkerMetrics& WorkerMetrics::operator+=(const WorkerMetrics& other) {
   accept_pauses += other.accept_pauses;
   active += other.active;
   pipes_idle += other.pipes_idle;
+  pipes_shrunk += other.pipes_shrunk;
+  log_lines_dropped += other.log_lines_dropped;
   return *this;
+}
+
+void RouteCounters::add_to(RouteTotals& totals) const {
+  for (std::size_t i = 0; i < kOutcomeCount; ++i) totals.connections[i] += connections[i];
+  totals.bytes_from_client += bytes_from_client;
+  totals.bytes_to_client += bytes_to_client;
+  totals.connect_failures += connect_failures;
+}
+
+RouteMetrics::RouteMetrics(std::string name, std::size_t workers)
+    : name_(std::move(name)), workers_(workers), per_worker_(new std::atomic<RouteCounters*>[workers]) {
+  for (std::size_t i = 0; i < workers_; ++i) per_worker_[i].store(nullptr, std::memory_order_relaxed);
+}
+
+RouteMetrics::~RouteMetrics() {
+  for (std::size_t i = 0; i < workers_; ++i) delete per_worker_[i].load(std::memory_order_acquire);
+}
+
+RouteCounters& RouteMetrics::of(std::size_t worker) {
+  RouteCounters* counters = per_worker_[worker].load(std::memory_order_relaxed);
+  if (counters == nullptr) {
+    counters = new RouteCounters();
+    per_worker_[worker].store(counters, std::memory_order_release);  // a scrape sees it whole
+  }
+  return *counters;
+}
+
+bool RouteMetrics::used() const {
+  for (std::size_t i = 0; i < workers_; ++i) {
+    if (per_worker_[i].load(std::memory_order_relaxed) != nullptr) return true;
+  }
+  return false;
+}
+
+void RouteMetrics::add_to(RouteTotals& totals) const {
+  for (std::size_t i = 0; i < workers_; ++i) {
+    if (const RouteCounters* counters = per_worker_[i].load(std::memory_order_acquire)) counters->add_to(totals);
+  }
+}
+
+void WorkerMetrics::add_to(Totals& totals) const {
+  unrouted.add_to(totals.route(kUnroutedLabel));
+  for (std::size_t i = 0; i < kHelloErrorCount; ++i) totals.hello_errors[i] += hello_errors[i];
+  totals.accepted += accepted;
+  totals.rejected_over_capacity += rejected_over_capacity;
+  totals.accept_pauses += accept_pauses;
+  totals.active += active;
 }
 
 }  // namespace snigate::metrics

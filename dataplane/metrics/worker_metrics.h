@@ -1,14 +1,17 @@
-// Counters owned by one worker thread and touched only by it; a scrape copies each worker's set on
-// that worker's own thread and sums them, so the hot path needs no atomics.
+// Counters owned by one worker thread and written only by it. A scrape reads them from its own
+// thread at any time (they are single-writer atomics) and sums them: no worker is asked for a copy,
+// so a busy worker can neither stall a scrape nor be left out of it (which made counters go down).
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 
+#include "metrics/counter.h"
 #include "tls/client_hello_parser.h"
 
 namespace snigate::metrics {
@@ -39,26 +42,76 @@ inline std::size_t hello_error_index(tls::HelloError error) { return static_cast
 // Route label for connections that never matched a route.
 inline constexpr std::string_view kUnroutedLabel = "-";
 
-struct RouteCounters {
+// What a scrape renders: the sums, as plain numbers.
+struct RouteTotals {
   std::array<std::uint64_t, kOutcomeCount> connections{};
   std::uint64_t bytes_from_client = 0;
   std::uint64_t bytes_to_client = 0;
-  std::uint64_t connect_failures = 0;  // failed attempts; a connection may fail over several times
+  std::uint64_t connect_failures = 0;
 
-  RouteCounters& operator+=(const RouteCounters& other);
+  RouteTotals& operator+=(const RouteTotals& other);
 };
 
-struct WorkerMetrics {
-  std::map<std::string, RouteCounters, std::less<>> routes;  // node-stable: connections keep pointers
+struct Totals {
+  std::map<std::string, RouteTotals, std::less<>> routes;
   std::array<std::uint64_t, kHelloErrorCount> hello_errors{};
   std::uint64_t accepted = 0;
   std::uint64_t rejected_over_capacity = 0;
-  std::uint64_t accept_pauses = 0;  // accept stopped for a while on EMFILE/ENFILE/ENOBUFS/ENOMEM
+  std::uint64_t accept_pauses = 0;
   std::int64_t active = 0;
   std::uint64_t pipes_idle = 0;
+  std::uint64_t pipes_shrunk = 0;
+  std::uint64_t log_lines_dropped = 0;
 
-  RouteCounters& route(std::string_view name);
-  WorkerMetrics& operator+=(const WorkerMetrics& other);
+  RouteTotals& route(std::string_view name);
+  Totals& operator+=(const Totals& other);
+};
+
+// One worker's counters for one route. Whole cache lines of its own: the workers' counters for a
+// busy route are written by as many threads at once.
+struct alignas(64) RouteCounters {
+  std::array<Counter, kOutcomeCount> connections{};
+  Counter bytes_from_client;
+  Counter bytes_to_client;
+  Counter connect_failures;  // failed attempts; a connection may fail over several times
+
+  void add_to(RouteTotals& totals) const;
+};
+
+// One route's counters for every worker, shared by every target (and table) that serves the route
+// under that name, so that they survive a change of its backends and go away with the route. A
+// worker's counters are allocated when it first routes there: routes most workers never serve
+// cost a pointer per worker.
+class RouteMetrics {
+ public:
+  RouteMetrics(std::string name, std::size_t workers);
+  ~RouteMetrics();
+  RouteMetrics(const RouteMetrics&) = delete;
+  RouteMetrics& operator=(const RouteMetrics&) = delete;
+
+  const std::string& name() const { return name_; }
+  // On `worker`'s thread only.
+  RouteCounters& of(std::size_t worker);
+  // From any thread. Unused: no worker has routed a connection here yet.
+  bool used() const;
+  void add_to(RouteTotals& totals) const;
+
+ private:
+  std::string name_;
+  std::size_t workers_;
+  std::unique_ptr<std::atomic<RouteCounters*>[]> per_worker_;
+};
+
+struct WorkerMetrics {
+  RouteCounters unrouted;  // connections that never matched a route
+  std::array<Counter, kHelloErrorCount> hello_errors{};
+  Counter accepted;
+  Counter rejected_over_capacity;
+  Counter accept_pauses;  // accept stopped for a while on EMFILE/ENFILE/ENOBUFS/ENOMEM
+  Gauge active;
+
+  // Everything but the routes' counters, which their RouteMetrics hold.
+  void add_to(Totals& totals) const;
 };
 
 }  // namespace snigate::metrics

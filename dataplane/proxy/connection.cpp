@@ -297,8 +297,9 @@ void Connection::route() {
            table ? "no route for this name and no default backend" : "no routes applied yet");
     return;
   }
-  route_name_ = target->name();
-  counters_ = &worker_.metrics().route(route_name_);
+  // The counters outlive the target: a connection keeps them, not the route's backends.
+  route_metrics_ = target->metrics();
+  counters_ = &target->counters(worker_.index());
   if (target->backends().empty()) {
     refuse(tls::AlertDescription::internal_error, metrics::Outcome::no_backend, "the route has no backends");
     return;
@@ -543,7 +544,7 @@ void Connection::finish(metrics::Outcome outcome, std::string detail) {
   phase_ = Phase::done;
   loop().disarm(*this);
   loop().cancel_soon(*this);
-  auto& counters = counters_ ? *counters_ : worker_.metrics().route(metrics::kUnroutedLabel);
+  auto& counters = counters_ ? *counters_ : worker_.metrics().unrouted;
   ++counters.connections[static_cast<std::size_t>(outcome)];
   if (log::enabled(log::Level::info)) log(outcome, detail);
   // Closing removes the sockets from the epoll set; pipes go back to the pool.
@@ -571,7 +572,7 @@ void Connection::log(metrics::Outcome outcome, const std::string& detail) {
       {"client", io::endpoint_text(client_endpoint_)},
       {"sni", server_name_},
       {"alpn", alpn_log_value(alpn_)},
-      {"route", counters_ ? route_name_ : std::string(metrics::kUnroutedLabel)},
+      {"route", route_metrics_ ? route_metrics_->name() : std::string(metrics::kUnroutedLabel)},
       {"backend", nullptr},
       {"bytes_from_client", from_client},
       {"bytes_to_client", to_client},

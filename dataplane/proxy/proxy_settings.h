@@ -18,6 +18,7 @@ struct ProxySettings {
   std::chrono::milliseconds half_close_timeout{std::chrono::minutes(1)};
   std::size_t max_client_hello_bytes = 64 * 1024;
   std::size_t client_hello_memory = 64 * 1024 * 1024;  // all incomplete hellos of the process
+  // From the open-file limit (proxy/descriptor_plan.h) and fs.pipe-user-pages-soft (io/pipe_budget.h).
   std::size_t idle_pipes_per_worker = 256;
 };
 

@@ -72,17 +72,6 @@ void Worker::close_connections(metrics::Outcome outcome) {
   });
 }
 
-std::future<metrics::WorkerMetrics> Worker::collect_metrics() {
-  auto promise = std::make_shared<std::promise<metrics::WorkerMetrics>>();
-  auto result = promise->get_future();
-  loop_.post([this, promise] {
-    metrics::WorkerMetrics copy = metrics_;
-    copy.pipes_idle = pipes_.idle();
-    promise->set_value(std::move(copy));
-  });
-  return result;
-}
-
 void Worker::stop_and_join() {
   if (!thread_.joinable()) return;
   loop_.stop();

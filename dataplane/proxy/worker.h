@@ -4,7 +4,6 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/intrusive/list.hpp>
-#include <future>
 #include <memory>
 #include <string>
 #include <thread>
@@ -48,7 +47,6 @@ class Worker : public Listener::Sink {
   // Thread-safe controls, used by the main thread for drain and shutdown.
   void stop_accepting();
   void close_connections(metrics::Outcome outcome);
-  std::future<metrics::WorkerMetrics> collect_metrics();
   void stop_and_join();
 
   // For the worker's own connections and listeners, on its thread only.
@@ -63,6 +61,9 @@ class Worker : public Listener::Sink {
   // Where a connection reads its first bytes: they are copied out only if the hello is incomplete
   // or must be replayed, so an idle connection holds no read buffer.
   std::span<std::uint8_t> scratch() { return scratch_; }
+  // For a scrape, from any thread: single-writer atomics, read without asking the worker.
+  const metrics::WorkerMetrics& metrics() const { return metrics_; }
+  const io::PipePool& pipes() const { return pipes_; }
   void log_line(std::string line);
   std::size_t connections() const;
   const std::vector<std::unique_ptr<Listener>>& listeners() const { return listeners_; }

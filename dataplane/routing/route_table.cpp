@@ -1,5 +1,7 @@
 #include "routing/route_table.h"
 
+#include <random>
+
 #include "snapshot/hostname.h"
 
 namespace snigate::routing {
@@ -11,33 +13,46 @@ std::vector<std::uint32_t> weights_of(const std::vector<snapshot::Backend>& back
   return weights;
 }
 
+// Where a new target's rotation starts (thread_local: the generator is not thread-safe, and tables
+// may be built on more than one thread).
+std::size_t random_start() {
+  thread_local std::minstd_rand generator{std::random_device{}()};
+  return generator();
+}
+
 }  // namespace
 
 RouteTarget::RouteTarget(std::string name, const std::vector<snapshot::Backend>& backends,
-                         snapshot::ProxyProtocol proxy_protocol, std::size_t workers)
-    : name_(std::move(name)), source_backends_(backends), proxy_protocol_(proxy_protocol) {
+                         snapshot::ProxyProtocol proxy_protocol, std::size_t workers, std::size_t first,
+                         std::shared_ptr<metrics::RouteMetrics> metrics)
+    : name_(std::move(name)),
+      source_backends_(backends),
+      proxy_protocol_(proxy_protocol),
+      balancer_(weights_of(backends), workers, first),
+      metrics_(metrics ? std::move(metrics) : std::make_shared<metrics::RouteMetrics>(name_, workers)) {
   for (const auto& backend : backends) {
     backends_.emplace_back(boost::asio::ip::make_address(backend.address), backend.port);
   }
-  auto weights = weights_of(backends);
-  balancers_.reserve(workers);
-  for (std::size_t i = 0; i < workers; ++i) balancers_.push_back(WorkerBalancer{BackendBalancer(weights)});
+}
+
+const RouteTable::Target* RouteTable::same_name(const snapshot::Route& route, const RouteTable* previous) {
+  if (previous == nullptr) return nullptr;
+  if (route.is_wildcard()) {
+    const auto found = previous->wildcards_.find(std::string_view(route.hostname).substr(2));
+    return found != previous->wildcards_.end() ? &found->second.target : nullptr;
+  }
+  const auto found = previous->exact_.find(route.hostname);
+  return found != previous->exact_.end() ? &found->second : nullptr;
 }
 
 RouteTable::Target RouteTable::target_for(const snapshot::Route& route, std::size_t workers, const RouteTable* previous) const {
-  if (previous != nullptr) {
-    if (route.is_wildcard()) {
-      const auto found = previous->wildcards_.find(std::string_view(route.hostname).substr(2));
-      if (found != previous->wildcards_.end() && found->second.mode == route.wildcard &&
-          found->second.target->serves(route.backends, route.proxy_protocol)) {
-        return found->second.target;
-      }
-    } else if (const auto found = previous->exact_.find(route.hostname);
-               found != previous->exact_.end() && found->second->serves(route.backends, route.proxy_protocol)) {
-      return found->second;
-    }
+  const Target* before = same_name(route, previous);
+  if (before != nullptr && (*before)->serves(route.backends, route.proxy_protocol) &&
+      (!route.is_wildcard() || previous->wildcards_.at(route.hostname.substr(2)).mode == route.wildcard)) {
+    return *before;
   }
-  return std::make_shared<const RouteTarget>(route.hostname, route.backends, route.proxy_protocol, workers);
+  return std::make_shared<const RouteTarget>(route.hostname, route.backends, route.proxy_protocol, workers,
+                                             random_start(), before != nullptr ? (*before)->metrics() : nullptr);
 }
 
 RouteTable::RouteTable(snapshot::Snapshot snapshot, std::size_t workers, const RouteTable* previous)
@@ -56,7 +71,10 @@ RouteTable::RouteTable(snapshot::Snapshot snapshot, std::size_t workers, const R
     if (previous != nullptr && previous->default_ && previous->default_->serves(wanted.backends, wanted.proxy_protocol)) {
       default_ = previous->default_;
     } else {
-      default_ = std::make_shared<const RouteTarget>("default", wanted.backends, wanted.proxy_protocol, workers);
+      default_ = std::make_shared<const RouteTarget>("default", wanted.backends, wanted.proxy_protocol, workers,
+                                                     random_start(),
+                                                     previous && previous->default_ ? previous->default_->metrics()
+                                                                                    : nullptr);
     }
   }
 }

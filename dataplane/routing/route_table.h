@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "metrics/worker_metrics.h"
 #include "routing/backend_balancer.h"
 #include "snapshot/snapshot.h"
 
@@ -20,8 +21,11 @@ namespace snigate::routing {
 // has its route unchanged, so its balancers keep their place across snapshots.
 class RouteTarget {
  public:
+  // Worker w starts at backend (first + w * backends / workers) % backends: see BackendBalancer.
+  // `metrics`: the counters of the route this target replaces, or nullptr for new ones.
   RouteTarget(std::string name, const std::vector<snapshot::Backend>& backends,
-              snapshot::ProxyProtocol proxy_protocol, std::size_t workers);
+              snapshot::ProxyProtocol proxy_protocol, std::size_t workers, std::size_t first = 0,
+              std::shared_ptr<metrics::RouteMetrics> metrics = nullptr);
 
   const std::string& name() const { return name_; }  // the route's hostname, or "default"
   // Whether this target serves exactly what `backends` and `proxy_protocol` ask for.
@@ -32,24 +36,29 @@ class RouteTarget {
   snapshot::ProxyProtocol proxy_protocol() const { return proxy_protocol_; }
 
   // The backend `worker` should try first; on failure callers continue with the following ones.
-  std::size_t first_backend(std::size_t worker) const { return balancers_[worker].balancer.pick(); }
+  std::size_t first_backend(std::size_t worker) const { return balancer_.pick(worker); }
+  const BackendBalancer& balancer() const { return balancer_; }
+
+  // The route's counters: `worker`'s own, written on its thread only; all of them, for a scrape.
+  metrics::RouteCounters& counters(std::size_t worker) const { return metrics_->of(worker); }
+  const std::shared_ptr<metrics::RouteMetrics>& metrics() const { return metrics_; }
 
  private:
-  struct alignas(64) WorkerBalancer {
-    mutable BackendBalancer balancer;
-  };
 
   std::string name_;
   std::vector<snapshot::Backend> source_backends_;
   std::vector<boost::asio::ip::tcp::endpoint> backends_;
   snapshot::ProxyProtocol proxy_protocol_;
-  std::vector<WorkerBalancer> balancers_;
+  mutable BackendBalancer balancer_;  // each worker writes only its own cache lines of it
+  std::shared_ptr<metrics::RouteMetrics> metrics_;
 };
 
 class RouteTable {
  public:
   // Routes that `previous` holds unchanged keep their targets: a snapshot of 12,000 routes that
-  // changes one builds one target, not 12,000 (and those keep their balancer state).
+  // changes one builds one target, not 12,000 (and those keep their balancer state). A new target
+  // starts its rotation at a random backend, so that a route changed before every connection does
+  // not send every first connection to its first backend.
   RouteTable(snapshot::Snapshot snapshot, std::size_t workers, const RouteTable* previous = nullptr);
 
   // Exact names win over wildcards, longer wildcards over shorter; no SNI or no match falls back to
@@ -59,6 +68,14 @@ class RouteTable {
   std::shared_ptr<const RouteTarget> find(std::string_view server_name) const;
 
   const snapshot::Snapshot& snapshot() const { return snapshot_; }
+
+  // Every route's target and the default backend's, in no particular order.
+  template <typename Visit>
+  void for_each_target(Visit&& visit) const {
+    for (const auto& [name, target] : exact_) visit(*target);
+    for (const auto& [name, wildcard] : wildcards_) visit(*wildcard.target);
+    if (default_) visit(*default_);
+  }
 
  private:
   using Target = std::shared_ptr<const RouteTarget>;
@@ -71,8 +88,11 @@ class RouteTable {
     std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
   };
 
-  // The target `previous` has for `route` if it serves the same, else a new one.
+  // The target `previous` has for `route` if it serves the same, else a new one (which keeps the
+  // counters `previous` had for the route's name).
   Target target_for(const snapshot::Route& route, std::size_t workers, const RouteTable* previous) const;
+  // The target `previous` had under this route's hostname, whatever it served, or nullptr.
+  static const Target* same_name(const snapshot::Route& route, const RouteTable* previous);
 
   snapshot::Snapshot snapshot_;
   std::unordered_map<std::string, Target, StringHash, std::equal_to<>> exact_;

@@ -1,7 +1,9 @@
 #include "snapshot/snapshot.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 
+#include <cstring>
 #include <initializer_list>
 #include <optional>
 #include <simdjson.h>
@@ -69,11 +71,6 @@ std::optional<std::string_view> string_of(const std::optional<element>& value) {
   return text;
 }
 
-bool is_ip_literal(const std::string& address) {
-  unsigned char buffer[sizeof(in6_addr)];
-  return inet_pton(AF_INET, address.c_str(), buffer) == 1 ||
-         inet_pton(AF_INET6, address.c_str(), buffer) == 1;
-}
 
 ProxyProtocol read_proxy_protocol(const object& fields, const std::string& where) {
   const auto found = find(fields, "proxy_protocol");
@@ -104,8 +101,8 @@ std::vector<Backend> read_backends(const object& fields, const std::string& wher
     if (!address) reject(at, "\"address\" must be a string");
     Backend backend;
     backend.address = std::string(*address);
-    if (!is_ip_literal(backend.address)) {
-      reject(at, "address \"" + backend.address + "\" is not an IPv4 or IPv6 literal");
+    if (const auto problem = backend_address_problem(backend.address)) {
+      reject(at, "address \"" + backend.address + "\" " + std::string(*problem));
     }
     backend.port = static_cast<std::uint16_t>(read_unsigned(backend_fields, "port", at, 1, 65535));
     backend.weight = find(backend_fields, "weight")
@@ -182,6 +179,23 @@ void append_backends(std::string& out, const std::vector<Backend>& backends) {
 }
 
 }  // namespace
+
+std::optional<std::string_view> backend_address_problem(const std::string& address) {
+  in_addr v4{};
+  in6_addr v6{};
+  if (inet_pton(AF_INET, address.c_str(), &v4) != 1) {
+    if (inet_pton(AF_INET6, address.c_str(), &v6) != 1) return "is not an IPv4 or IPv6 literal";
+    if (IN6_IS_ADDR_UNSPECIFIED(&v6)) return "is unspecified, not a backend's address";
+    if (IN6_IS_ADDR_MULTICAST(&v6)) return "is a multicast address, not a backend's";
+    if (!IN6_IS_ADDR_V4MAPPED(&v6)) return std::nullopt;
+    std::memcpy(&v4, &v6.s6_addr[12], sizeof v4);  // ::ffff:a.b.c.d reaches a.b.c.d: same rules
+  }
+  const std::uint32_t host_order = ntohl(v4.s_addr);
+  if (host_order == INADDR_ANY) return "is unspecified, not a backend's address";
+  if (host_order == INADDR_BROADCAST) return "is the broadcast address, not a backend's";
+  if (IN_MULTICAST(host_order)) return "is a multicast address, not a backend's";
+  return std::nullopt;
+}
 
 std::string_view to_string(ProxyProtocol protocol) {
   switch (protocol) {

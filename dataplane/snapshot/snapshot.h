@@ -60,6 +60,11 @@ Snapshot decode(std::string_view json);
 // Serializes to the canonical JSON document (decode(encode(s)) == s).
 std::string encode(const Snapshot& snapshot);
 
+// Why `address` cannot be a backend (not an IP literal; unspecified, broadcast or multicast, also
+// as an IPv4-mapped IPv6 address), or nullopt when it can. decode refuses such backends; the
+// controller leaves them out of what it translates.
+std::optional<std::string_view> backend_address_problem(const std::string& address);
+
 std::string_view to_string(ProxyProtocol protocol);
 std::string_view to_string(Wildcard wildcard);
 

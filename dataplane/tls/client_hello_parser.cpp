@@ -3,6 +3,7 @@
 #include <bitset>
 #include <memory>
 
+#include "snapshot/hostname.h"
 #include "tls/byte_reader.h"
 
 namespace snigate::tls {
@@ -16,12 +17,6 @@ constexpr std::size_t kMaxRecordPayload = 16384;  // RFC 8446 section 5.1
 constexpr std::uint16_t kServerNameExtension = 0;
 constexpr std::uint16_t kAlpnExtension = 16;
 constexpr std::uint8_t kHostNameType = 0;
-constexpr std::size_t kMaxServerNameLength = 255;
-
-bool is_server_name_char(std::uint8_t c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_';
-}
 
 }  // namespace
 
@@ -139,13 +134,13 @@ ClientHelloParser::Status ClientHelloParser::parse_handshake_message(std::span<c
         if (*name_type != kHostNameType) continue;
         if (!hello_.server_name.empty()) return fail(HelloError::malformed, "two host names in server_name");
         auto bytes = *name->bytes(name->remaining());
-        if (bytes.empty() || bytes.size() > kMaxServerNameLength) {
-          return fail(HelloError::bad_server_name, "server name of " + std::to_string(bytes.size()) + " bytes");
+        std::string_view server_name(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+        // The route table's rules: a name no route could hold is refused here, not looked up.
+        if (!hostname::is_valid(server_name, /*allow_wildcard=*/false)) {
+          return fail(HelloError::bad_server_name,
+                      "server name of " + std::to_string(bytes.size()) + " bytes is not a valid DNS name");
         }
-        for (auto c : bytes) {
-          if (!is_server_name_char(c)) return fail(HelloError::bad_server_name, "server name has byte " + std::to_string(c));
-        }
-        hello_.server_name.assign(bytes.begin(), bytes.end());
+        hello_.server_name.assign(server_name);
       }
     } else if (*type == kAlpnExtension) {
       auto protocols = body->prefixed(2);

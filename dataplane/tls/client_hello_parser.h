@@ -19,7 +19,7 @@ enum class HelloError {
   not_client_hello, // the first handshake message is something else
   too_large,        // the handshake exceeds the configured cap
   malformed,        // a length field disagrees with the bytes it covers, or a field is invalid
-  bad_server_name,  // the SNI extension is present but its name is not a plausible host name
+  bad_server_name,  // the SNI extension is present but its name breaks the DNS name rules (hostname::is_valid)
 };
 
 std::string_view to_string(HelloError error);

@@ -6,14 +6,14 @@ CHART="${REPO_ROOT}/charts/snigate"
 HELM="${REPO_ROOT}/.tools/bin/helm"
 # Each value set by name; "defaults" is the chart's own values.yaml.
 # shellcheck disable=SC2034  # used by the tests that source this file
-VALUE_SETS=(defaults daemonset-host-network namespace-scoped nodeport every-option)
+VALUE_SETS=(defaults daemonset-host-network deployment-host-network namespace-scoped nodeport every-option production)
 
 values_args() {  # value set name -> helm arguments
   [[ "$1" == defaults ]] || echo "--values=${CHART_TESTS}/values/$1.yaml"
 }
 
-# render RELEASE NAMESPACE VALUE_SET [helm args...]: the manifests on stdout. Helm's notice about
-# the linked RBAC file goes to stderr, which is dropped unless rendering fails.
+# render RELEASE NAMESPACE VALUE_SET [helm args...]: the manifests on stdout; helm's stderr is
+# shown only when rendering fails.
 render() {
   local release="$1" namespace="$2" value_set="$3" errors status
   shift 3

@@ -121,10 +121,14 @@ print(*(s.getsockname()[1] for s in sockets))')"
 read -r client_port dataplane_admin controller_admin <<<"${free_ports}"
 "${dataplane}" --listen "127.0.0.1:${client_port}" --control-socket "${work}/control.sock" \
   --admin-listen "127.0.0.1:${dataplane_admin}" >"${work}/dataplane.log" 2>&1 &
-defer "kill $! 2>/dev/null; wait $! 2>/dev/null"
+dataplane_pid=$!
+defer "kill ${dataplane_pid} 2>/dev/null; wait ${dataplane_pid} 2>/dev/null"
 "${controller}" --kubeconfig "${work}/kubeconfig" "${chart_args[@]}" --control-socket "${work}/control.sock" \
   --admin-listen "127.0.0.1:${controller_admin}" >"${work}/controller.log" 2>&1 &
 defer "kill $! 2>/dev/null; wait $! 2>/dev/null"
+# As in a terminating pod, the dataplane stops first: the chart's --wait-for-dataplane keeps the
+# controller until then.
+defer "kill ${dataplane_pid} 2>/dev/null"
 
 reaches_backend() {
   openssl s_client -connect "127.0.0.1:${client_port}" -servername "${hostname}" </dev/null 2>/dev/null |

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # helm lint --strict passes for the chart's defaults and every value set the tests use, and each
-# one's NOTES tell the user how to annotate a Service and test it with openssl s_client.
+# one's NOTES tell the user how to annotate a Service and test it with openssl s_client, at a
+# node's address and port when the pods hold their nodes' ports.
 set -euo pipefail
 source "$(dirname "$0")/chart_env.sh"
 
@@ -17,5 +18,13 @@ for value_set in "${VALUE_SETS[@]}"; do
   for wanted in "snigate.io/hostnames=" "openssl s_client -connect \"\$ADDRESS:\$PORT\" -servername" "ADDRESS=" "PORT="; do
     [[ "${notes}" == *"${wanted}"* ]] || { echo "FAIL: NOTES with ${value_set} lack '${wanted}':"; echo "${notes}"; exit 1; }
   done
+  # Pods on their nodes' own ports are reached at a node's address, not through the Service.
+  if grep -qE '^(hostNetwork: true|  hostPort: [0-9])' "${CHART_TESTS}/values/${value_set}.yaml" 2>/dev/null; then
+    port="$(sed -n 's/^ *PORT=//p' <<<"${notes}")"
+    for wanted in ".status.hostIP" "ADDRESS=<the hostIP of one of them>"; do
+      [[ "${notes}" == *"${wanted}"* ]] || { echo "FAIL: NOTES with ${value_set} lack '${wanted}':"; echo "${notes}"; exit 1; }
+    done
+    [[ "${port}" =~ ^[0-9]+$ ]] || { echo "FAIL: NOTES with ${value_set} give no node port: PORT=${port}"; exit 1; }
+  fi
   echo "ok ${value_set}"
 done

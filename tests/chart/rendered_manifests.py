@@ -18,10 +18,12 @@ HELM = REPO_ROOT / ".tools/bin/helm"
 RELEASE, NAMESPACE = "snigate", "snigate-system"
 
 
-def render(values_file=None):
+def render(values_file=None, *settings):
     command = [str(HELM), "template", RELEASE, str(REPO_ROOT / "charts/snigate"), "--namespace", NAMESPACE]
     if values_file:
         command += ["--values", str(values_file)]
+    for setting in settings:
+        command += ["--set", setting]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return [document for document in yaml.safe_load_all(output) if document]
 
@@ -68,6 +70,10 @@ class Rendering:
         return matches[0]
 
     @property
+    def fullname(self):
+        return self.workload["metadata"]["name"]
+
+    @property
     def workload(self):
         return next(d for d in self.documents if d["kind"] in ("Deployment", "DaemonSet"))
 
@@ -101,6 +107,8 @@ def check_every_rendering(r):
 
     spec = r.pod["spec"]
     r.expect([c["name"] for c in spec["containers"]] == ["controller", "dataplane"], "pod runs controller and dataplane")
+    check_token_reaches_the_controller_only(r)
+    check_admin_endpoints(r)
     controller, dataplane = r.container("controller"), r.container("dataplane")
     socket = flag(dataplane["args"], "control-socket")
     r.expect(socket and socket == flag(controller["args"], "control-socket"), "both programs use one control socket")
@@ -120,22 +128,28 @@ def check_every_rendering(r):
                      f"{container['name']} {probe} asks {path} on its admin port")
         r.expect(container["command"][0] == f"/usr/local/bin/snigate-{container['name']}", f"{container['name']} command")
     pod_context = spec["securityContext"]
-    r.expect(pod_context["runAsNonRoot"] is True and pod_context["runAsUser"] == 65532, "pod runs as uid 65532")
+    r.expect(pod_context["runAsNonRoot"] is True, "pod runs as non-root")
     r.expect(pod_context["seccompProfile"] == {"type": "RuntimeDefault"}, "seccomp RuntimeDefault")
 
     https_port = next(p for p in dataplane["ports"] if p["name"] == "https")["containerPort"]
     r.expect(https_port >= 1024, "the dataplane needs no capability for its port")
     listens = flag_values(dataplane["args"], "listen")
     r.expect(listens and all(a.endswith(f":{https_port}") for a in listens), "dataplane listens on its https port")
-    pre_stop = dataplane["lifecycle"]["preStop"]["sleep"]["seconds"]
+    pre_stop = pre_stop_seconds(dataplane)
+    r.expect(pre_stop is None or pre_stop > 0, "no preStop sleep of 0 seconds (apiservers before 1.33 refuse it)")
     drain = seconds(flag(dataplane["args"], "drain-timeout"))
-    r.expect(spec["terminationGracePeriodSeconds"] > pre_stop + drain, "grace period outlasts preStop and drain")
+    grace = spec["terminationGracePeriodSeconds"]
+    r.expect(grace > (pre_stop or 0) + drain, "grace period outlasts preStop and drain")
+    # The controller gets SIGTERM at once; it must route on while the dataplane accepts and drains,
+    # and stop before the kubelet kills it.
+    wait = seconds(flag(controller["args"], "wait-for-dataplane") or "0s")
+    r.expect((pre_stop or 0) + drain <= wait < grace, f"controller waits for the dataplane: {wait}s of {grace}s")
 
-    service = next(s for s in r.all("Service") if s["metadata"]["name"] == RELEASE)
+    service = next(s for s in r.all("Service") if s["metadata"]["name"] == r.fullname)
     r.expect(selects_pods(service["spec"]["selector"]), "Service selects the pods")
     r.expect(service["spec"]["ports"][0]["targetPort"] == "https", "Service targets the https port")
     publish = flag(controller["args"], "publish-service")
-    r.expect(publish in (None, f"{NAMESPACE}/{RELEASE}"), "--publish-service names the chart's own Service")
+    r.expect(publish in (None, f"{NAMESPACE}/{r.fullname}"), "--publish-service names the chart's own Service")
     r.expect(publish or flag(controller["args"], "publish-status-address"), "Ingress status has a source")
 
     ingress_class = r.one("IngressClass")
@@ -149,16 +163,90 @@ def check_every_rendering(r):
         subject = binding["subjects"][0]
         r.expect((subject["name"], subject["namespace"]) == (account["metadata"]["name"], NAMESPACE),
                  f"{binding['kind']} binds the chart's ServiceAccount")
+    for cluster_scoped in r.all("ClusterRole") + r.all("ClusterRoleBinding"):
+        r.expect(cluster_scoped["metadata"]["name"] == f"{NAMESPACE}-{r.fullname}",
+                 f"{cluster_scoped['kind']} named after namespace and release: two releases of one name must not share it")
+    for binding in r.all("ClusterRoleBinding"):
+        r.expect(binding["roleRef"]["name"] == binding["metadata"]["name"], "ClusterRoleBinding binds its own ClusterRole")
     leases = r.rules("Role", NAMESPACE).get(("coordination.k8s.io", "leases"), set())
     r.expect({"get", "create", "update"} <= leases, "Leases granted in the release namespace")
     r.expect(("coordination.k8s.io", "leases") not in r.rules("ClusterRole"), "Leases not granted cluster-wide")
 
     if r.all("PodDisruptionBudget"):
-        r.expect(selects_pods(r.one("PodDisruptionBudget")["spec"]["selector"]["matchLabels"]), "PDB selects the pods")
+        budget = r.one("PodDisruptionBudget")["spec"]
+        r.expect(selects_pods(budget["selector"]["matchLabels"]), "PDB selects the pods")
+        r.expect(len({"minAvailable", "maxUnavailable"} & set(budget)) == 1, "PDB sets one of minAvailable, maxUnavailable")
+        if r.workload["kind"] == "DaemonSet":
+            # The eviction API honours only an integer minAvailable for pods without a scale subresource.
+            r.expect(isinstance(budget.get("minAvailable"), int), "a DaemonSet's PDB is an integer minAvailable")
+
+    if r.workload["kind"] == "Deployment":
+        rolling = r.workload["spec"]["strategy"]["rollingUpdate"]
+        claims_node_port = spec.get("hostNetwork") or any("hostPort" in p for p in dataplane["ports"])
+        if claims_node_port:
+            r.expect(rolling == {"maxSurge": 0, "maxUnavailable": 1}, f"pods holding a node port roll without surge: {rolling}")
+        else:
+            r.expect(rolling == {"maxSurge": 1, "maxUnavailable": 0}, f"rollouts keep capacity: {rolling}")
+
+    for service in r.all("Service"):
+        families = service["spec"].get("ipFamilies", [])
+        r.expect(len(families) == len(set(families)), "ipFamilies without repeats")
+
+
+def pre_stop_seconds(dataplane):
+    """The dataplane's preStop sleep, None without a preStop hook."""
+    pre_stop = dataplane.get("lifecycle", {}).get("preStop")
+    return None if pre_stop is None else pre_stop["sleep"]["seconds"]
+
+
+SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
+
+
+def check_token_reaches_the_controller_only(r):
+    """The dataplane parses untrusted bytes: the API token is mounted into the controller alone."""
+    spec = r.pod["spec"]
+    r.expect(spec.get("automountServiceAccountToken") is False, "no token automounted into every container")
+    volumes = {v["name"]: v for v in spec["volumes"]}
+    token_volumes = {name for name, v in volumes.items()
+                     if any("serviceAccountToken" in source for source in v.get("projected", {}).get("sources", []))}
+    r.expect(len(token_volumes) == 1, f"one projected token volume: {token_volumes}")
+    for container in spec["containers"]:
+        mounts = {m["name"]: m for m in container.get("volumeMounts", [])}
+        has_token = bool(token_volumes & set(mounts))
+        if container["name"] == "controller":
+            mount = mounts.get(next(iter(token_volumes), ""), {})
+            r.expect(has_token and mount.get("mountPath") == SERVICE_ACCOUNT_DIR and mount.get("readOnly") is True,
+                     "the controller reads its token where in-cluster clients look")
+        else:
+            r.expect(not has_token, f"{container['name']} gets no API token")
+    sources = volumes[next(iter(token_volumes))]["projected"]["sources"] if token_volumes else []
+    paths = {item["path"] for source in sources for kind in ("configMap", "downwardAPI") for item in source.get(kind, {}).get("items", [])}
+    paths |= {source["serviceAccountToken"]["path"] for source in sources if "serviceAccountToken" in source}
+    r.expect(paths == {"token", "ca.crt", "namespace"}, f"token, ca.crt and namespace, as the kubelet mounts them: {paths}")
+
+
+def check_admin_endpoints(r):
+    """Admin ports listen on the pod's IP by default (IPv4 or IPv6, and with hostNetwork not on every
+    node address), from the downward API."""
+    for container in r.pod["spec"]["containers"]:
+        address = flag(container["args"], "admin-listen").rsplit(":", 1)[0]
+        r.expect(address != "0.0.0.0", f"{container['name']} admin endpoint is not IPv4-only on every address")
+        if address == "$(POD_IP)":
+            pod_ip = [e for e in container.get("env", []) if e["name"] == "POD_IP"]
+            r.expect(pod_ip and pod_ip[0]["valueFrom"]["fieldRef"]["fieldPath"] == "status.podIP",
+                     f"{container['name']} has POD_IP from the downward API")
 
 
 def check_defaults(r):
     r.expect(r.workload["kind"] == "Deployment" and r.workload["spec"]["replicas"] == 2, "Deployment of 2")
+    r.expect(r.pod["spec"]["securityContext"]["runAsUser"] == 65532, "pod runs as uid 65532")
+    for container in r.pod["spec"]["containers"]:
+        r.expect(flag(container["args"], "admin-listen").startswith("$(POD_IP):"), f"{container['name']} admin on the pod IP")
+    r.expect(pre_stop_seconds(r.container("dataplane")) == 10, "preStop sleeps 10 s")
+    r.expect(r.one("PodDisruptionBudget")["spec"] == {"maxUnavailable": 1, "selector": r.workload["spec"]["selector"]},
+             "PDB maxUnavailable 1")
+    r.expect(not r.all("HorizontalPodAutoscaler") and not r.all("NetworkPolicy") and not r.all("PodMonitor")
+             and not r.all("PrometheusRule"), "no HPA, NetworkPolicy, PodMonitor or PrometheusRule by default")
     service = r.one("Service")
     r.expect(service["spec"]["type"] == "LoadBalancer" and service["spec"]["ports"][0]["port"] == 443, "LoadBalancer on 443")
     cluster = r.rules("ClusterRole")
@@ -180,6 +268,20 @@ def check_daemonset_host_network(r):
     r.expect(spec.get("hostNetwork") is True and spec.get("dnsPolicy") == "ClusterFirstWithHostNet", "host network")
     r.expect("topologySpreadConstraints" not in spec and "affinity" not in spec, "a DaemonSet needs no spreading")
     r.expect(flag(r.container("dataplane")["args"], "workers") == "2", "--workers")
+    r.expect(not r.all("PodDisruptionBudget"), "no PDB for a DaemonSet without podDisruptionBudget.minAvailable")
+    with_budget = Rendering(render(HERE / "values/daemonset-host-network.yaml", "podDisruptionBudget.minAvailable=1"))
+    budget = with_budget.one("PodDisruptionBudget")["spec"]
+    r.expect(budget.get("minAvailable") == 1 and "maxUnavailable" not in budget, f"a DaemonSet's PDB: minAvailable 1 only: {budget}")
+    r.expect(flag(r.container("dataplane")["args"], "admin-listen") == "$(POD_IP):9090",
+             "with hostNetwork /metrics listens on the node's primary address only")
+
+
+def check_deployment_host_network(r):
+    spec = r.pod["spec"]
+    r.expect(r.workload["kind"] == "Deployment" and spec.get("hostNetwork") is True, "Deployment on the host network")
+    r.expect("lifecycle" not in r.container("dataplane"), "preStopSleepSeconds 0: no preStop hook")
+    r.expect(spec["terminationGracePeriodSeconds"] == 20 + 15, "grace period: drain and margin")
+    r.expect(flag(r.container("controller")["args"], "wait-for-dataplane") == "27s", "controller waits drain + margin/2")
 
 
 def check_namespace_scoped(r):
@@ -239,12 +341,64 @@ def check_every_option(r):
     r.expect(monitor["metadata"]["labels"].get("release") == "prometheus", "ServiceMonitor labels")
 
 
+def check_production(r):
+    fullname = "edge-gateway"
+    r.expect(r.fullname == fullname, "fullnameOverride names the objects")
+    r.expect(r.pod["metadata"]["labels"]["app.kubernetes.io/name"] == "edge", "nameOverride names the app label")
+    r.expect("replicas" not in r.workload["spec"], "the autoscaler owns replicas")
+    controller, dataplane = r.container("controller"), r.container("dataplane")
+    digest = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+    r.expect(controller["image"] == dataplane["image"] == f"registry.example/snigate@{digest}", "image pinned by digest")
+    hpa = r.one("HorizontalPodAutoscaler")["spec"]
+    r.expect(hpa["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": fullname}, "HPA scales the Deployment")
+    r.expect((hpa["minReplicas"], hpa["maxReplicas"]) == (3, 12), "HPA bounds")
+    r.expect({m["resource"]["name"]: m["resource"]["target"]["averageUtilization"] for m in hpa["metrics"]} == {"cpu": 70, "memory": 80},
+             "HPA targets")
+    r.expect(hpa["behavior"] == {"scaleDown": {"stabilizationWindowSeconds": 600}}, "HPA behavior")
+    r.expect(r.one("PodDisruptionBudget")["spec"].get("minAvailable") == 2, "PDB minAvailable")
+    policy = r.one("NetworkPolicy")["spec"]
+    r.expect(policy["podSelector"]["matchLabels"] == r.workload["spec"]["selector"]["matchLabels"], "NetworkPolicy selects the pods")
+    rules = {tuple(p["port"] for p in rule["ports"]): rule.get("from") for rule in policy["ingress"]}
+    r.expect(set(rules) == {("https",), ("controller-adm", "dataplane-adm")}, f"NetworkPolicy opens the named ports: {set(rules)}")
+    r.expect(rules.get(("controller-adm", "dataplane-adm"), [{}])[0].get("namespaceSelector") is not None,
+             "admin ports only from the metrics sources")
+    monitor = r.one("PodMonitor")
+    r.expect(monitor["spec"]["selector"]["matchLabels"] == r.workload["spec"]["selector"]["matchLabels"], "PodMonitor selects the pods")
+    ports = {p["name"] for c in (controller, dataplane) for p in c["ports"]}
+    r.expect({e["port"] for e in monitor["spec"]["podMetricsEndpoints"]} == {"controller-adm", "dataplane-adm"} <= ports,
+             "PodMonitor scrapes both admin ports")
+    alerts = {rule["alert"] for group in r.one("PrometheusRule")["spec"]["groups"] for rule in group["rules"]}
+    r.expect({"SnigateDataplaneWithoutSnapshot", "SnigateSnapshotsRejected", "SnigateBackendConnectFailures"} <= alerts,
+             f"alerts: {alerts}")
+    for service in r.all("Service"):
+        r.expect(service["spec"].get("ipFamilyPolicy") == "PreferDualStack" and service["spec"].get("ipFamilies") == ["IPv4"],
+                 f"{service['metadata']['name']}: dual-stack")
+    https = next(p for p in dataplane["ports"] if p["name"] == "https")
+    r.expect(https.get("hostPort") == 443, "hostPort")
+    r.expect(flag(controller["args"], "admin-listen") == "[::]:9091", "controller admin on [::]")
+    r.expect(flag_values(dataplane["args"], "listen") == ["[::]:8443"], "IPv6 listener")
+    for container in (controller, dataplane):
+        r.expect({"name": "TZ", "value": "UTC"} in container["env"], f"{container['name']} extraEnv")
+        r.expect(any(m["name"] == "extra-config" for m in container["volumeMounts"]), f"{container['name']} extraVolumeMounts")
+        r.expect(container["securityContext"].get("runAsNonRoot") is True and
+                 container["securityContext"]["readOnlyRootFilesystem"] is True, "container security context merged")
+    r.expect(any(v["name"] == "extra-config" for v in r.pod["spec"]["volumes"]), "extraVolumes")
+    pod_context = r.pod["spec"]["securityContext"]
+    r.expect(not {"runAsUser", "runAsGroup", "fsGroup"} & set(pod_context), f"no fixed uid or gid (OpenShift): {pod_context}")
+    r.expect(controller["startupProbe"]["periodSeconds"] == 2 and controller["startupProbe"]["failureThreshold"] == 60
+             and controller["startupProbe"]["timeoutSeconds"] == 1, "startup probe timings merged over the defaults")
+    r.expect(controller["livenessProbe"]["timeoutSeconds"] == 3, "liveness timings")
+    r.expect(dataplane["readinessProbe"]["successThreshold"] == 2, "readiness timings")
+
+
 VALUE_SETS = {
     "defaults": (None, check_defaults),
     "daemonset-host-network": (HERE / "values/daemonset-host-network.yaml", check_daemonset_host_network),
+    "deployment-host-network": (HERE / "values/deployment-host-network.yaml", check_deployment_host_network),
     "namespace-scoped": (HERE / "values/namespace-scoped.yaml", check_namespace_scoped),
     "nodeport": (HERE / "values/nodeport.yaml", check_nodeport),
     "every-option": (HERE / "values/every-option.yaml", check_every_option),
+    "production": (HERE / "values/production.yaml", check_production),
 }
 
 

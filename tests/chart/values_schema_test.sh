@@ -14,6 +14,17 @@ rejected=(
   controller.logLevel=loud
   controller.watchNamespace=Not_A_Namespace
   controller.extraArgs=--verbose
+  'controller.extraArgs={verbose}'
+  'dataplane.extraArgs={idle-timeout,10m}'
+  image.digest=latest
+  service.ipFamilyPolicy=DualStack
+  'service.ipFamilies={IPv4,IPv5}'
+  dataplane.adminAddress=localhost
+  dataplane.hostPort=70000
+  podDisruptionBudget.minAvailable=half
+  controller.startupProbe.path=/
+  autoscaling.maxReplicas=0
+  fullnameOverride=Not_A_Name
   image.pullPolicy=Sometimes
   ingressClass.controllerName=snigate
   podAntiAffinity.type=maybe
@@ -33,8 +44,28 @@ for setting in "${rejected[@]}"; do
 done
 
 accepted=(kind=DaemonSet service.type=NodePort service.nodePort=30080 dataplane.port=9443 controller.watchNamespace=apps
-  podDisruptionBudget.maxUnavailable=50%)
+  podDisruptionBudget.maxUnavailable=50% global.imageRegistry=registry.example 'global.labels.team=edge'
+  'controller.extraArgs={--push-max-delay,50ms}' 'dataplane.extraArgs={--idle-timeout=10m,--max-connections,1000}'
+  controller.adminAddress=0.0.0.0 'dataplane.adminAddress=[::]' service.ipFamilyPolicy=RequireDualStack)
 for setting in "${accepted[@]}"; do
   render snigate snigate-system defaults --set "${setting}" >/dev/null || { echo "FAIL: --set ${setting} was rejected"; exit 1; }
   echo "ok accepted ${setting}"
+done
+
+# What a schema cannot say across items or values, the templates refuse with a message.
+refused_by_template=(
+  'controller.extraArgs={--push-max-delay,50ms,100ms}|controller.extraArgs: "100ms" is neither a --flag nor the value'
+  'dataplane.extraArgs={--idle-timeout=10m,20m}|dataplane.extraArgs: "20m" is neither a --flag nor the value'
+  'kind=DaemonSet,podDisruptionBudget.minAvailable=50%|a DaemonSet takes an integer'
+  'kind=DaemonSet,autoscaling.enabled=true|autoscaling.enabled needs kind: Deployment'
+  'hostNetwork=true,dataplane.hostPort=443|with hostNetwork the node'"'"'s port is dataplane.port'
+)
+for case in "${refused_by_template[@]}"; do
+  setting="${case%%|*}" wanted="${case#*|}"
+  if output="$(render snigate snigate-system defaults --set "${setting}" 2>&1)"; then
+    echo "FAIL: --set ${setting} was accepted"
+    exit 1
+  fi
+  [[ "${output}" == *"${wanted}"* ]] || { echo "FAIL: --set ${setting} failed without saying '${wanted}': ${output}"; exit 1; }
+  echo "ok refused ${setting}"
 done

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -55,6 +56,19 @@ class ChildProcess {
   }
 
   bool running() const { return pid_ > 0; }
+
+  // Waits up to `timeout` for the process to exit by itself; its exit status, or nullopt if it
+  // still runs.
+  std::optional<int> wait_for_exit(std::chrono::milliseconds timeout) {
+    if (pid_ <= 0) return exit_status_;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    int status = 0;
+    while (::waitpid(pid_, &status, WNOHANG) != pid_) {
+      if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return finish(status);
+  }
 
   // Sends a signal that does not end it, such as SIGSTOP and SIGCONT.
   void signal(int signal_number) const {

@@ -65,6 +65,17 @@ class DataplaneProcess {
     }
   }
 
+  // Sends a signal without waiting: SIGTERM starts a drain of --drain-timeout (1s here).
+  void signal(int signal_number) const {
+    if (process_) process_->signal(signal_number);
+  }
+  // Waits up to `timeout` for the dataplane to exit by itself; false if it still runs.
+  bool wait_for_exit(std::chrono::milliseconds timeout) {
+    if (!process_ || !process_->wait_for_exit(timeout)) return false;
+    process_.reset();
+    return true;
+  }
+
   void stop(int signal_number = SIGTERM) {
     if (process_) process_->stop(signal_number);
     process_.reset();

@@ -46,7 +46,9 @@ def snapshot(generation: int, routes: list[dict], default_ports: tuple[int, ...]
 class Dataplane:
     def __init__(self, workdir: Path, routes: dict | None = None, control_socket: bool = True,
                  extra_args: tuple[str, ...] = (), listen_hosts: tuple[str, ...] = ("127.0.0.1",),
-                 preexec_fn=None):
+                 preexec_fn=None, stdout_unread: bool = False):
+        """stdout_unread: standard output is a pipe nobody reads (a stalled log reader); the log
+        file then holds standard error only."""
         self.workdir = workdir
         self.port = free_port()
         self.admin_port = free_port()
@@ -63,7 +65,10 @@ class Dataplane:
         args += list(extra_args)
         self.log_path = workdir / f"dataplane-{self.port}.log"
         self._log = open(self.log_path, "wb")
-        self.process = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT, preexec_fn=preexec_fn)
+        if stdout_unread:
+            self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self._log, preexec_fn=preexec_fn)
+        else:
+            self.process = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT, preexec_fn=preexec_fn)
         self._wait_for_admin()
 
     def _wait_for_admin(self, timeout: float = 15):
@@ -125,7 +130,15 @@ class Dataplane:
                 self.process.kill()
                 self.process.wait()
         self._log.close()
+        if self.process.stdout:
+            self.process.stdout.close()
         return self.process.returncode
+
+    def rss_bytes(self) -> int:
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+        raise RuntimeError("no VmRSS")
 
 
 def exchange(control: socket.socket, payload: bytes) -> dict:

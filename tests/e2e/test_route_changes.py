@@ -122,3 +122,21 @@ def test_control_socket_refuses_peers_of_another_uid(dataplane_factory, tmp_path
                             timeout=10, user=65534, group=65534)
     assert result.returncode == 0, result.stderr.decode()
     assert json.loads(result.stdout) == {"ok": False, "error": "peer uid is neither root nor the dataplane's"}
+
+
+def test_broadcast_multicast_and_unspecified_backends_are_refused_and_old_routes_keep_serving(
+        backend_factory, dataplane_factory):
+    a = backend_factory("a.example.com")
+    dataplane = dataplane_factory(control_socket=True)
+    assert dataplane.control(snapshot(1, [route("a.example.com", a.port)]))["ok"]
+    for generation, (address, why) in enumerate([("255.255.255.255", "is the broadcast address"),
+                                                 ("239.1.2.3", "is a multicast address"),
+                                                 ("::", "is unspecified")], start=2):
+        reply = dataplane.control(snapshot(generation, [route("a.example.com", a.port),
+                                                        route("b.example.com", 443, address=address)]))
+        assert reply["ok"] is False
+        assert f'route 1: backend 0: address "{address}" {why}' in reply["error"], reply
+    with python_connect(dataplane.port, "a.example.com") as tls:
+        assert peer_common_name(tls) == "a.example.com"
+    assert dataplane.metrics()["snigate_snapshots_rejected_total"] == 3
+    assert dataplane.control({"get": "snapshot"})["generation"] == 1

@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <boost/asio/write.hpp>
 #include <string>
+#include <thread>
 
 namespace snigate::control {
 namespace {
@@ -68,6 +71,48 @@ TEST_F(AdminResponses, HeadAnswersWithHeadersOnly) {
   auto response = respond("/metrics", "HEAD");
   EXPECT_NE(response.find("\r\nContent-Length: " + std::to_string(metrics_body.size()) + "\r\n"), std::string::npos);
   EXPECT_EQ(body(response), "");
+}
+
+}  // namespace
+}  // namespace snigate::control
+
+namespace snigate::control {
+namespace {
+
+// Connections that never send a request held their place for 5 s each, and there was no cap on
+// how many: beyond the limit a new one is closed at once, and a place freed serves again.
+TEST(AdminConnections, BeyondTheLimitANewConnectionIsClosedAtOnce) {
+  using boost::asio::ip::tcp;
+  boost::asio::io_context io;
+  AdminServer server{io, {boost::asio::ip::make_address("127.0.0.1"), 0},
+                     AdminServer::Handlers{[] { return std::string(); }, [] { return true; }}, /*max_connections=*/2};
+  server.start();
+  const auto endpoint = tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), server.port());
+  std::thread runner([&] { io.run(); });
+  auto read_all = [](tcp::socket& socket) {
+    std::string text;
+    boost::system::error_code error;
+    std::array<char, 1024> buffer;
+    while (!error) text.append(buffer.data(), socket.read_some(boost::asio::buffer(buffer), error));
+    return text;
+  };
+  boost::asio::io_context client_io;
+  tcp::socket idle1(client_io), idle2(client_io), extra(client_io);
+  idle1.connect(endpoint);
+  idle2.connect(endpoint);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  extra.connect(endpoint);
+  boost::system::error_code ignored;  // the write may find it closed already
+  boost::asio::write(extra, boost::asio::buffer(std::string("GET /healthz HTTP/1.0\r\n\r\n")), ignored);
+  EXPECT_EQ(read_all(extra), "") << "closed without an answer";
+  idle1.close();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  tcp::socket served(client_io);
+  served.connect(endpoint);
+  boost::asio::write(served, boost::asio::buffer(std::string("GET /healthz HTTP/1.0\r\n\r\n")));
+  EXPECT_TRUE(read_all(served).starts_with("HTTP/1.0 200 OK"));
+  io.stop();
+  runner.join();
 }
 
 }  // namespace

@@ -85,7 +85,57 @@ TEST(BackendBalancer, EachWorkerFollowsItsOwnSequence) {
   }
   EXPECT_EQ(worker0, "aabacaa");
   EXPECT_EQ(worker1, "aabacaa");
-  EXPECT_EQ(worker2, "aaba");
+  EXPECT_EQ(worker2, "aaca");  // starts from c, so c wins the tie b won for the others
+}
+
+// Two workers that both started at backend 0 sent their first connections to the same backend,
+// and every worker restarted there with each new target.
+TEST(BackendBalancer, EachWorkerStartsAtADifferentBackend) {
+  std::vector<std::uint32_t> equal(6, 1);
+  BackendBalancer three_workers(equal, 3);
+  EXPECT_EQ((std::vector<std::size_t>{three_workers.pick(0), three_workers.pick(1), three_workers.pick(2)}),
+            (std::vector<std::size_t>{0, 2, 4}));
+  BackendBalancer shifted(equal, 2, /*first=*/5);
+  EXPECT_EQ(shifted.pick(0), 5u);
+  EXPECT_EQ(shifted.pick(1), 2u);
+  EXPECT_EQ(shifted.pick(0), 0u) << "then round from where it started";
+  BackendBalancer more_workers_than_backends(std::vector<std::uint32_t>{1, 1}, 4);
+  std::string firsts;
+  for (std::size_t worker = 0; worker < 4; ++worker) firsts += static_cast<char>('a' + more_workers_than_backends.pick(worker));
+  EXPECT_EQ(firsts, "aabb");
+}
+
+TEST(BackendBalancer, EveryStartKeepsTheProportions) {
+  const std::vector<std::uint32_t> weights{5, 1, 3};
+  for (std::size_t first = 0; first < weights.size(); ++first) {
+    BackendBalancer balancer(weights, 1, first);
+    std::vector<std::size_t> counts(weights.size());
+    for (int i = 0; i < 9 * 4; ++i) ++counts[balancer.pick()];
+    EXPECT_EQ(counts, (std::vector<std::size_t>{20, 4, 12})) << "first " << first;
+  }
+}
+
+// alignas(64) on the container of per-worker balancers did not keep their state apart: each
+// balancer's running weights were a small heap block of their own, next to the other workers'.
+TEST(BackendBalancer, EachWorkerWritesOnlyCacheLinesOfItsOwn) {
+  for (std::size_t backends : {1u, 3u, 8u, 9u, 100u}) {
+    BackendBalancer balancer(std::vector<std::uint32_t>(backends, 1), 4);
+    std::vector<std::pair<std::uintptr_t, std::uintptr_t>> lines;  // first and last line of each worker
+    for (std::size_t worker = 0; worker < 4; ++worker) {
+      auto state = balancer.state_of(worker);
+      ASSERT_EQ(state.size(), backends);
+      auto first = reinterpret_cast<std::uintptr_t>(state.data());
+      auto last = reinterpret_cast<std::uintptr_t>(state.data() + state.size()) - 1;
+      lines.emplace_back(first / BackendBalancer::kCacheLineBytes, last / BackendBalancer::kCacheLineBytes);
+      EXPECT_EQ(first % BackendBalancer::kCacheLineBytes, 0u) << "worker " << worker;
+    }
+    for (std::size_t a = 0; a < lines.size(); ++a) {
+      for (std::size_t b = a + 1; b < lines.size(); ++b) {
+        EXPECT_TRUE(lines[a].second < lines[b].first || lines[b].second < lines[a].first)
+            << backends << " backends: workers " << a << " and " << b << " share a cache line";
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -94,6 +94,7 @@ class ConnectionTest : public testing::Test {
     snapshot.generation = ++generation_;
     snapshot.routes = std::move(routes);
     routes_.apply(std::move(snapshot), control::RouteStore::Ordering::any);
+    routes_.release_replaced();
   }
 
   // A client connection handed to the worker as if accepted; returns the client's end.
@@ -120,9 +121,9 @@ class ConnectionTest : public testing::Test {
     return false;
   }
 
-  metrics::RouteCounters& counters(const std::string& route) { return worker().metrics().route(route); }
+  metrics::RouteCounters& counters(const std::string& route) { return routes_.current()->find(route)->counters(0); }
   std::uint64_t outcomes(const std::string& route, metrics::Outcome outcome) {
-    return counters(route).connections[static_cast<std::size_t>(outcome)];
+    return counters(route).connections[static_cast<std::size_t>(outcome)].value();
   }
 
   ProxySettings settings_;
@@ -193,7 +194,7 @@ TEST_F(ConnectionTest, FiftyThousandBackendsFailingAtOnceEndAfterTheAttemptCap) 
   apply({route_to(hello.sni, "127.255.255.255", 443, 50000)});
   auto client = connect_client(hello.bytes);
   ASSERT_TRUE(run_until([&] { return outcomes(hello.sni, metrics::Outcome::connect_failed) == 1; }));
-  EXPECT_EQ(counters(hello.sni).connect_failures, 4u);
+  EXPECT_EQ(counters(hello.sni).connect_failures.value(), 4u);
   Bytes alert = read_available(client.get());
   ASSERT_EQ(alert.size(), 7u);
   EXPECT_EQ(alert[0], 21);  // an alert record
@@ -220,7 +221,7 @@ TEST_F(ConnectionTest, ConnectBudgetEndsAttemptsAtBackendsThatNeverAnswer) {
   auto client = connect_client(hello.bytes);
   ASSERT_TRUE(run_until([&] { return read_available(client.get()).size() == 7; }, 5000ms)) << "the alert";
   EXPECT_LT(std::chrono::steady_clock::now() - started, 600ms);
-  EXPECT_LE(counters(hello.sni).connect_failures, 3u);
+  EXPECT_LE(counters(hello.sni).connect_failures.value(), 3u);
 }
 
 // Issue 13, defect 4: a process out of descriptors is not a backend failure: no failure is counted
@@ -242,7 +243,7 @@ TEST_F(ConnectionTest, NoDescriptorForTheBackendSocketIsNoBackendFailure) {
   worker().on_accepted(io::UniqueFd(pair[1]), {boost::asio::ip::make_address("192.0.2.7"), 40000});
   ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &saved), 0);
   ASSERT_TRUE(run_until([&] { return read_available(client.get()).size() == 7; })) << "an internal_error alert";
-  EXPECT_EQ(counters(hello.sni).connect_failures, 0u);
+  EXPECT_EQ(counters(hello.sni).connect_failures.value(), 0u);
 }
 
 // Issue 13, defect 12: one activity stamp for both directions let a half-closed connection live
@@ -276,7 +277,7 @@ TEST_F(ConnectionTest, PartialHellosBeyondTheMemoryBudgetAreRefusedWholeOnesServ
   EXPECT_GT(budget_->in_use(), 0u);
   auto second = connect_client(partial);
   run_for(20ms);
-  EXPECT_EQ(worker().metrics().hello_errors[metrics::hello_error_index(tls::HelloError::too_large)], 1u);
+  EXPECT_EQ(worker().metrics().hello_errors[metrics::hello_error_index(tls::HelloError::too_large)].value(), 1u);
   auto whole = connect_client(hello.bytes);
   io::UniqueFd accepted;
   EXPECT_TRUE(run_until([&] { return static_cast<bool>(accepted = backend.accept()); }));

@@ -70,6 +70,12 @@ TEST(Options, EndpointsAreIpv4OrBracketedIpv6) {
   EXPECT_EQ(parse_endpoint("127.0.0.1:0"), tcp::endpoint(make_address("127.0.0.1"), 0));
 }
 
+TEST(Options, EndpointsMayBeUnbracketedIpv6LikeAPodIpFromTheDownwardApi) {
+  // The chart writes "$(POD_IP):9090"; the kubelet substitutes an IPv6 pod IP without brackets.
+  EXPECT_EQ(parse_endpoint("fd00:10:244::7:9090"), tcp::endpoint(make_address("fd00:10:244::7"), 9090));
+  EXPECT_EQ(parse_endpoint("::1:9090"), tcp::endpoint(make_address("::1"), 9090));
+}
+
 TEST(Options, EndpointErrorsSayWhatIsWrong) {
   auto message = [](const char* text) {
     try {

@@ -34,8 +34,8 @@ std::size_t lines_starting_with(const std::string& text, const std::string& pref
   return count;
 }
 
-WorkerMetrics two_workers_summed() {
-  WorkerMetrics worker0, worker1;
+Totals two_workers_summed() {
+  Totals worker0, worker1;
   worker0.route("a.example.com").connections[outcome(Outcome::ok)] = 2;
   worker0.route("a.example.com").bytes_from_client = 100;
   worker0.route("a.example.com").bytes_to_client = 4000;
@@ -51,13 +51,13 @@ WorkerMetrics two_workers_summed() {
   worker1.accepted = 11;
   worker0.active = 1;
   worker1.active = 2;
-  WorkerMetrics total;
+  Totals total;
   total += worker0;
   total += worker1;
   return total;
 }
 
-std::string rendered(const WorkerMetrics& total = two_workers_summed()) {
+std::string rendered(const Totals& total = two_workers_summed()) {
   control::ApplyStats stats;
   stats.generation = 42;
   stats.routes = 3;
@@ -66,7 +66,7 @@ std::string rendered(const WorkerMetrics& total = two_workers_summed()) {
   stats.last_apply_seconds = 0.00025;
   stats.ready = true;
   stats.last_applied_at = std::chrono::system_clock::time_point(std::chrono::milliseconds(1795860000500));
-  return render_prometheus(total, stats, ProcessState{2, 2, false});
+  return render_prometheus(total, stats, ProcessState{2, false});
 }
 
 TEST(PrometheusText, ConnectionsAreCountedPerRouteAndOutcomeSummedOverWorkers) {
@@ -107,7 +107,6 @@ TEST(PrometheusText, ProcessAndSnapshotStateAreGauges) {
   EXPECT_TRUE(has_line(text, "snigate_snapshots_rejected_total 1"));
   EXPECT_TRUE(has_line(text, "snigate_snapshot_apply_seconds 0.00025"));
   EXPECT_TRUE(has_line(text, "snigate_workers 2"));
-  EXPECT_TRUE(has_line(text, "snigate_workers_reporting 2"));
   EXPECT_TRUE(has_line(text, "snigate_draining 0"));
 }
 
@@ -116,13 +115,13 @@ TEST(PrometheusText, TimestampKeepsEveryDigit) {
 }
 
 TEST(PrometheusText, TimestampIsZeroBeforeAnySnapshot) {
-  auto text = render_prometheus(WorkerMetrics{}, control::ApplyStats{}, ProcessState{1, 1, true});
+  auto text = render_prometheus(Totals{}, control::ApplyStats{}, ProcessState{1, true});
   EXPECT_TRUE(has_line(text, "snigate_snapshot_last_applied_timestamp_seconds 0"));
   EXPECT_TRUE(has_line(text, "snigate_draining 1"));
 }
 
 TEST(PrometheusText, LabelValuesAreEscaped) {
-  WorkerMetrics total;
+  Totals total;
   total.route("a\"b\\c\nd").connections[outcome(Outcome::ok)] = 1;
   EXPECT_TRUE(has_line(rendered(total), R"(snigate_connections_total{route="a\"b\\c\nd",outcome="ok"} 1)"));
 }

@@ -60,6 +60,16 @@ TEST(RouteStore, NewerGenerationReplacesTheTable) {
   EXPECT_EQ(store.stats().generation, 6u);
 }
 
+TEST(RouteStore, ReplacedTableIsFreedWhenReleasedNotWhileApplying) {
+  RouteStore store(1);
+  store.apply(snapshot_with(5, "a.example.com"), RouteStore::Ordering::strict);
+  const std::weak_ptr<const routing::RouteTable> first = store.current();
+  store.apply(snapshot_with(6, "b.example.com"), RouteStore::Ordering::strict);
+  EXPECT_FALSE(first.expired()) << "freed before the control socket could answer";
+  store.release_replaced();
+  EXPECT_TRUE(first.expired());
+}
+
 TEST(RouteStore, StaleGenerationIsRejectedAndTheOldTableKeepsServing) {
   RouteStore store(1);
   store.apply(snapshot_with(5, "a.example.com"), RouteStore::Ordering::strict);
@@ -79,6 +89,25 @@ TEST(RouteStore, SameGenerationWithSameContentIsAccepted) {
   store.apply(snapshot_with(5, "a.example.com"), RouteStore::Ordering::strict);
   EXPECT_EQ(store.apply(snapshot_with(5, "a.example.com"), RouteStore::Ordering::strict), std::nullopt);
   EXPECT_EQ(store.stats().rejected, 0u);
+}
+
+// A controller that reconnects pushes the same snapshot again, and a SIGHUP may re-read an
+// unchanged file: neither builds a table (nor moves any balancer back to its start).
+TEST(RouteStore, AnIdenticalSnapshotIsAcknowledgedWithoutBuildingATable) {
+  for (auto ordering : {RouteStore::Ordering::strict, RouteStore::Ordering::any}) {
+    RouteStore store(1);
+    store.apply(snapshot_with(5, "a.example.com"), ordering);
+    auto before = store.current();
+    EXPECT_EQ(store.apply(snapshot_with(5, "a.example.com"), ordering), std::nullopt);
+    EXPECT_EQ(store.current(), before);
+    auto stats = store.stats();
+    EXPECT_EQ(stats.applied, 1u);
+    EXPECT_EQ(stats.unchanged, 1u);
+    EXPECT_EQ(stats.rejected, 0u);
+    EXPECT_EQ(store.apply(snapshot_with(6, "a.example.com"), ordering), std::nullopt);
+    EXPECT_NE(store.current(), before) << "a new generation is a new table (whose targets are the old ones)";
+    EXPECT_EQ(store.current()->lookup("a.example.com"), before->lookup("a.example.com"));
+  }
 }
 
 TEST(RouteStore, SameGenerationWithDifferentContentIsRejected) {
@@ -149,6 +178,16 @@ TEST_F(SnapshotServerHandle, ReturnsTheSnapshotInUse) {
   auto applied = snapshot_with(9, "a.example.com");
   handle(snapshot::encode(applied));
   EXPECT_EQ(snapshot::decode(SnapshotServer::handle(R"({"get": "snapshot"})", store)), applied);
+}
+
+// The get request is told apart by its first key, so that a snapshot is parsed once (by
+// snapshot::decode), not first as general JSON too.
+TEST_F(SnapshotServerHandle, TellsAGetRequestByItsFirstKey) {
+  auto applied = snapshot_with(9, "a.example.com");
+  handle(snapshot::encode(applied));
+  EXPECT_EQ(snapshot::decode(SnapshotServer::handle(" \n\t{ \"get\" : \"snapshot\" }\n", store)), applied);
+  EXPECT_EQ(handle(R"({"get": "snapshot", "generation": 3})"), (json{{"ok", false}, {"error", "unknown request"}}));
+  EXPECT_EQ(handle(R"({"generation": 3, "get": "snapshot"})")["error"], R"(snapshot rejected: unknown field "get")");
 }
 
 TEST_F(SnapshotServerHandle, RefusesAnUnknownGet) {

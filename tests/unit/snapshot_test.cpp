@@ -250,6 +250,39 @@ TEST(Snapshot, RejectsBackendAddressesThatAreNotIpLiterals) {
             R"(route 1: backend 0: "address" must be a string)");
 }
 
+// A client routed to such an address could never be served, and a route of many (50,000 backends
+// at 255.255.255.255 once crashed the dataplane) costs a connect attempt each.
+TEST(Snapshot, RejectsUnspecifiedBroadcastAndMulticastBackendAddresses) {
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {"0.0.0.0", "is unspecified, not a backend's address"},
+      {"::", "is unspecified, not a backend's address"},
+      {"::ffff:0.0.0.0", "is unspecified, not a backend's address"},
+      {"255.255.255.255", "is the broadcast address, not a backend's"},
+      {"::ffff:255.255.255.255", "is the broadcast address, not a backend's"},
+      {"224.0.0.1", "is a multicast address, not a backend's"},
+      {"239.255.255.250", "is a multicast address, not a backend's"},
+      {"ff02::1", "is a multicast address, not a backend's"},
+      {"ff05::1:3", "is a multicast address, not a backend's"},
+      {"::ffff:224.0.0.251", "is a multicast address, not a backend's"},
+  };
+  for (const auto& [address, why] : refused) {
+    EXPECT_EQ(rejection_after([&](json& d) { route1_backend0(d)["address"] = address; }),
+              "route 1: backend 0: address \"" + address + "\" " + why);
+  }
+  EXPECT_EQ(rejection_after([](json& d) { d["default_backend"]["backends"][0]["address"] = "255.255.255.255"; }),
+            R"(default_backend: backend 0: address "255.255.255.255" is the broadcast address, not a backend's)");
+}
+
+TEST(Snapshot, AcceptsUnicastBackendAddressesAtTheEdgesOfTheRefusedRanges) {
+  for (std::string address : {"1.0.0.0", "223.255.255.255", "240.0.0.1", "255.255.255.254", "::1", "fe80::1",
+                              "feff::1", "::ffff:10.0.0.1", "127.0.0.1"}) {
+    SCOPED_TRACE(address);
+    auto document = valid_document();
+    document["routes"][1]["backends"][0]["address"] = address;
+    EXPECT_EQ(decode(document.dump()).routes[1].backends[0].address, address);
+  }
+}
+
 TEST(Snapshot, RejectsPortsOutsideOneTo65535) {
   EXPECT_EQ(rejection_after([](json& d) { route1_backend0(d)["port"] = 0; }),
             R"(route 1: backend 0: "port" 0 out of range 1-65535)");

@@ -1,15 +1,26 @@
 {{/* Names and labels shared by every object of the release. */}}
 
 {{- define "snigate.name" -}}
-{{- .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
 {{- define "snigate.fullname" -}}
-{{- if contains .Chart.Name .Release.Name -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := default .Chart.Name .Values.nameOverride -}}
+{{- if contains $name .Release.Name -}}
 {{- .Release.Name | trunc 63 | trimSuffix "-" -}}
 {{- else -}}
-{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Cluster-scoped objects (ClusterRole, ClusterRoleBinding) carry the namespace too: two releases
+of one name in two namespaces must not share them. */}}
+{{- define "snigate.clusterScopedName" -}}
+{{- printf "%s-%s" .Release.Namespace (include "snigate.fullname" .) -}}
 {{- end -}}
 
 {{- define "snigate.selectorLabels" -}}
@@ -32,8 +43,13 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end -}}
 {{- end -}}
 
+{{/* repository:tag, or repository@digest when a digest pins the image. */}}
 {{- define "snigate.image" -}}
+{{- if .Values.image.digest -}}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest -}}
+{{- else -}}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
+{{- end -}}
 {{- end -}}
 
 {{/* The namespace whose namespaced objects the controller routes; empty means all. */}}
@@ -42,3 +58,43 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end -}}
 
 {{- define "snigate.controlSocket" -}}/run/snigate/control.sock{{- end -}}
+
+{{/* An admin endpoint's ADDRESS:PORT: "podIP" is the pod's IP, which the kubelet substitutes from
+the POD_IP variable (IPv4 or unbracketed IPv6; both programs take the last colon as the port's). */}}
+{{- define "snigate.adminListen" -}}
+{{- $address := .address -}}
+{{- if eq $address "podIP" -}}{{- $address = "$(POD_IP)" -}}{{- end -}}
+{{- printf "%s:%v" $address .port -}}
+{{- end -}}
+
+{{/* extraArgs, checked: every item is a --flag or the value of the bare --flag before it (the
+schema already refuses a first item without --). */}}
+{{- define "snigate.extraArgs" -}}
+{{- $previous := "" -}}
+{{- range .args }}
+{{- $arg := toString . }}
+{{- if and (not (hasPrefix "--" $arg)) (or (not (hasPrefix "--" $previous)) (contains "=" $previous)) }}
+{{- fail (printf "%s.extraArgs: %q is neither a --flag nor the value of the flag before it" $.container $arg) }}
+{{- end }}
+- {{ $arg | quote }}
+{{- $previous = $arg -}}
+{{- end }}
+{{- end -}}
+
+{{/* Whether a Deployment's pods claim a port of their node: then two cannot share one, and a
+rollout must take an old pod down before its replacement can start there. */}}
+{{- define "snigate.claimsNodePort" -}}
+{{- if or .Values.hostNetwork (not (kindIs "invalid" .Values.dataplane.hostPort)) }}true{{ end -}}
+{{- end -}}
+
+{{/* The probe timings of one container over the chart's own path and port. */}}
+{{- define "snigate.probe" -}}
+httpGet:
+  path: {{ .path }}
+  port: {{ .port }}
+{{- range $field, $value := .timings }}
+{{- if not (kindIs "invalid" $value) }}
+{{ $field }}: {{ $value }}
+{{- end }}
+{{- end }}
+{{- end -}}

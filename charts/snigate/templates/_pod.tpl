@@ -12,6 +12,9 @@ metadata:
   {{- end }}
 spec:
   serviceAccountName: {{ include "snigate.serviceAccountName" . }}
+  # The dataplane parses untrusted bytes: only the controller container gets the API token, from
+  # the projected volume below, the way the kubelet would mount it.
+  automountServiceAccountToken: false
   {{- with .Values.imagePullSecrets }}
   imagePullSecrets:
     {{- toYaml . | nindent 4 }}
@@ -25,13 +28,10 @@ spec:
   {{- end }}
   # The kubelet waits for the preStop pause and the whole drain before it kills anything.
   terminationGracePeriodSeconds: {{ add .Values.dataplane.preStopSleepSeconds .Values.dataplane.drainTimeoutSeconds .Values.terminationGraceMarginSeconds }}
+  {{- with .Values.podSecurityContext }}
   securityContext:
-    runAsNonRoot: true
-    runAsUser: 65532
-    runAsGroup: 65532
-    fsGroup: 65532
-    seccompProfile:
-      type: RuntimeDefault
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
   containers:
     - name: controller
       image: {{ include "snigate.image" . }}
@@ -42,7 +42,11 @@ spec:
         - --control-socket
         - {{ include "snigate.controlSocket" . }}
         - --admin-listen
-        - {{ printf "0.0.0.0:%v" .Values.controller.adminPort | quote }}
+        - {{ include "snigate.adminListen" (dict "address" .Values.controller.adminAddress "port" .Values.controller.adminPort) | quote }}
+        # SIGTERM comes at once; the dataplane routes on through its preStop pause and drain, so the
+        # controller keeps its routes current until the dataplane has exited.
+        - --wait-for-dataplane
+        - {{ add .Values.dataplane.preStopSleepSeconds .Values.dataplane.drainTimeoutSeconds (div .Values.terminationGraceMarginSeconds 2) }}s
         - --log-level
         - {{ .Values.controller.logLevel }}
         - --controller-name
@@ -73,9 +77,7 @@ spec:
         - --hostname-delegation
         - {{ printf "%s=%s" $namespace (join "," $patterns) | quote }}
         {{- end }}
-        {{- range .Values.controller.extraArgs }}
-        - {{ . | quote }}
-        {{- end }}
+        {{- include "snigate.extraArgs" (dict "args" .Values.controller.extraArgs "container" "controller") | nindent 8 }}
       env:
         # The leader-election Lease lives in the pod's namespace, named after the release.
         - name: POD_NAMESPACE
@@ -86,29 +88,38 @@ spec:
           valueFrom:
             fieldRef:
               fieldPath: metadata.name
+        - name: POD_IP
+          valueFrom:
+            fieldRef:
+              fieldPath: status.podIP
+        {{- with .Values.controller.extraEnv }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
       ports:
         - name: controller-adm
           containerPort: {{ .Values.controller.adminPort }}
           protocol: TCP
+      startupProbe:
+        {{- include "snigate.probe" (dict "path" "/healthz" "port" "controller-adm" "timings" .Values.controller.startupProbe) | nindent 8 }}
       livenessProbe:
-        httpGet:
-          path: /healthz
-          port: controller-adm
-        periodSeconds: 10
-        failureThreshold: 3
+        {{- include "snigate.probe" (dict "path" "/healthz" "port" "controller-adm" "timings" .Values.controller.livenessProbe) | nindent 8 }}
       readinessProbe:
-        httpGet:
-          path: /readyz
-          port: controller-adm
-        periodSeconds: 5
-        failureThreshold: 2
+        {{- include "snigate.probe" (dict "path" "/readyz" "port" "controller-adm" "timings" .Values.controller.readinessProbe) | nindent 8 }}
       resources:
         {{- toYaml .Values.controller.resources | nindent 8 }}
+      {{- with .Values.containerSecurityContext }}
       securityContext:
-        {{- include "snigate.containerSecurityContext" . | nindent 8 }}
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
       volumeMounts:
         - name: control-socket
           mountPath: /run/snigate
+        - name: kube-api-access
+          mountPath: /var/run/secrets/kubernetes.io/serviceaccount
+          readOnly: true
+        {{- with .Values.controller.extraVolumeMounts }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
     - name: dataplane
       image: {{ include "snigate.image" . }}
       imagePullPolicy: {{ .Values.image.pullPolicy }}
@@ -121,7 +132,7 @@ spec:
         - --control-socket
         - {{ include "snigate.controlSocket" . }}
         - --admin-listen
-        - {{ printf "0.0.0.0:%v" .Values.dataplane.adminPort | quote }}
+        - {{ include "snigate.adminListen" (dict "address" .Values.dataplane.adminAddress "port" .Values.dataplane.adminPort) | quote }}
         - --drain-timeout
         - {{ .Values.dataplane.drainTimeoutSeconds }}s
         {{- if .Values.dataplane.workers }}
@@ -130,46 +141,81 @@ spec:
         {{- end }}
         - --log-level
         - {{ .Values.dataplane.logLevel }}
-        {{- range .Values.dataplane.extraArgs }}
-        - {{ . | quote }}
+        {{- include "snigate.extraArgs" (dict "args" .Values.dataplane.extraArgs "container" "dataplane") | nindent 8 }}
+      env:
+        - name: POD_IP
+          valueFrom:
+            fieldRef:
+              fieldPath: status.podIP
+        {{- with .Values.dataplane.extraEnv }}
+        {{- toYaml . | nindent 8 }}
         {{- end }}
       ports:
         - name: https
           containerPort: {{ .Values.dataplane.port }}
           protocol: TCP
+          {{- if not (kindIs "invalid" .Values.dataplane.hostPort) }}
+          {{- if and .Values.hostNetwork (ne (int .Values.dataplane.hostPort) (int .Values.dataplane.port)) }}
+          {{- fail "dataplane.hostPort: with hostNetwork the node's port is dataplane.port; leave hostPort null or equal to it" }}
+          {{- end }}
+          hostPort: {{ .Values.dataplane.hostPort }}
+          {{- end }}
         - name: dataplane-adm
           containerPort: {{ .Values.dataplane.adminPort }}
           protocol: TCP
+      startupProbe:
+        {{- include "snigate.probe" (dict "path" "/healthz" "port" "dataplane-adm" "timings" .Values.dataplane.startupProbe) | nindent 8 }}
       livenessProbe:
-        httpGet:
-          path: /healthz
-          port: dataplane-adm
-        periodSeconds: 10
-        failureThreshold: 3
+        {{- include "snigate.probe" (dict "path" "/healthz" "port" "dataplane-adm" "timings" .Values.dataplane.livenessProbe) | nindent 8 }}
       readinessProbe:
-        httpGet:
-          path: /readyz
-          port: dataplane-adm
-        periodSeconds: 2
-        failureThreshold: 2
+        {{- include "snigate.probe" (dict "path" "/readyz" "port" "dataplane-adm" "timings" .Values.dataplane.readinessProbe) | nindent 8 }}
+      {{- if .Values.dataplane.preStopSleepSeconds }}
       lifecycle:
         # Keeps accepting while the endpoint is taken out of Services and load balancers; then
         # SIGTERM closes the listener and drains. A sleep action, as the image has no shell.
         preStop:
           sleep:
             seconds: {{ .Values.dataplane.preStopSleepSeconds }}
+      {{- end }}
       resources:
         {{- toYaml .Values.dataplane.resources | nindent 8 }}
+      {{- with .Values.containerSecurityContext }}
       securityContext:
-        {{- include "snigate.containerSecurityContext" . | nindent 8 }}
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
       volumeMounts:
         - name: control-socket
           mountPath: /run/snigate
+        {{- with .Values.dataplane.extraVolumeMounts }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
   volumes:
     - name: control-socket
       emptyDir:
         medium: Memory
         sizeLimit: 1Mi
+    # What the kubelet would mount into every container, mounted into the controller's alone.
+    - name: kube-api-access
+      projected:
+        defaultMode: 0444
+        sources:
+          - serviceAccountToken:
+              path: token
+              expirationSeconds: 3607
+          - configMap:
+              name: kube-root-ca.crt
+              items:
+                - key: ca.crt
+                  path: ca.crt
+          - downwardAPI:
+              items:
+                - path: namespace
+                  fieldRef:
+                    apiVersion: v1
+                    fieldPath: metadata.namespace
+    {{- with .Values.extraVolumes }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
   {{- with .Values.nodeSelector }}
   nodeSelector:
     {{- toYaml . | nindent 4 }}
@@ -181,13 +227,6 @@ spec:
   {{- with include "snigate.placement" . | trim }}
   {{- . | nindent 2 }}
   {{- end }}
-{{- end -}}
-
-{{- define "snigate.containerSecurityContext" -}}
-allowPrivilegeEscalation: false
-readOnlyRootFilesystem: true
-capabilities:
-  drop: ["ALL"]
 {{- end -}}
 
 {{/* Where a Deployment's replicas go: the user's own affinity wins; otherwise spread over nodes

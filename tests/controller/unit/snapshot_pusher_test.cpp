@@ -32,8 +32,9 @@ std::pair<std::uint64_t, std::string> held_by(const test::DataplaneProcess& data
 
 class SnapshotPusherTest : public ::testing::Test {
  protected:
-  void start_pusher() {
-    pusher_ = std::make_unique<SnapshotPusher>(PushSettings{.socket_path = dataplane_.socket_path()}, metrics_, stop_);
+  void start_pusher(PushSettings settings = {}) {
+    settings.socket_path = dataplane_.socket_path();
+    pusher_ = std::make_unique<SnapshotPusher>(settings, metrics_, stop_);
     thread_ = std::thread([this] { pusher_->run(); });
   }
   void TearDown() override {
@@ -58,13 +59,25 @@ TEST_F(SnapshotPusherTest, FirstSnapshotArrivesAsGenerationOneWithinTheMaxDelay)
   EXPECT_TRUE(pusher_->in_sync());
 }
 
-TEST_F(SnapshotPusherTest, BurstOfOffersBecomesOnePush) {
-  start_pusher();
+TEST_F(SnapshotPusherTest, ChangeAfterAQuietSpellIsPushedAtOnce) {
+  // A long quiet period makes waiting for it visible: only the changes of a burst wait.
+  start_pusher({.quiet_period = 2s, .max_delay = 4s});
+  pusher_->offer(routes_to("first.example.com"), Clock::now());
+  ASSERT_TRUE(test::wait_until([&] { return metrics_.pushes == 1; }, 1s)) << "the first change waited for a quiet period";
+  std::this_thread::sleep_for(2100ms);
+  const auto offered_at = Clock::now();
+  pusher_->offer(routes_to("second.example.com"), offered_at);
+  ASSERT_TRUE(test::wait_until([&] { return metrics_.pushes == 2; }, 1s)) << "a change after a quiet spell waited";
+  EXPECT_EQ(held_by(dataplane_).second, "second.example.com");
+}
+
+TEST_F(SnapshotPusherTest, BurstOfOffersAfterAPushBecomesOnePush) {
+  start_pusher({.quiet_period = 200ms, .max_delay = 1s});
   pusher_->offer(routes_to("warm.example.com"), Clock::now());
   ASSERT_TRUE(test::wait_until([&] { return metrics_.pushes == 1; }, 2s));
   for (int i = 0; i < 50; ++i) pusher_->offer(routes_to("burst" + std::to_string(i) + ".example.com"), Clock::now());
   ASSERT_TRUE(test::wait_until([&] { return held_by(dataplane_).second == "burst49.example.com"; }, 2s));
-  std::this_thread::sleep_for(200ms);
+  std::this_thread::sleep_for(300ms);
   EXPECT_EQ(metrics_.pushes, 2u) << "50 offers in a burst must coalesce into one push";
 }
 

@@ -42,9 +42,38 @@ TEST(Translator, RemembersNothingThatAFreshTranslationWouldNotSay) {
        }},
       {"the older one goes", [&] { state.remove("Service", "shop", "api"); }},
       {"it comes back", [&] { state.upsert(model::decode_service(routed_service("api", "api.example.com"))); }},
+      {"an Ingress of our class to a Service", [&] {
+         state.upsert(model::decode_ingress_class(ingress_class("snigate", kSelection.controller_name)));
+         state.upsert(model::decode_ingress(ingress("front", {.class_name = "snigate", .rules = json::array({rule("in.example.com", {service_backend("web")})})})));
+       }},
+      {"the Ingress's Service gets another endpoint", [&] { state.upsert(model::decode_endpoint_slice(slice_of("web", "10.0.0.5", true, "c"))); }},
+      {"the Ingress's Service changes its ports", [&] {
+         state.upsert(model::decode_service(service("web", {{"snigate.io/hostnames", "b.example.com"}}, json::array({{{"name", "tls"}, {"port", 443}}}))));
+       }},
+      {"an Ingress names a Service not there yet", [&] {
+         state.upsert(model::decode_ingress(ingress("later", {.class_name = "snigate", .rules = json::array({rule("later.example.com", {service_backend("later")})})})));
+       }},
+      {"that Service and its slice come", [&] {
+         state.upsert(model::decode_service(service("later", json::object())));
+         state.upsert(model::decode_endpoint_slice(slice_of("later", "10.0.0.6")));
+       }},
+      {"an Ingress takes a name a Service holds", [&] {
+         state.upsert(model::decode_ingress(ingress("front", {.class_name = "snigate", .rules = json::array({rule("b.example.com", {service_backend("api")})})})));
+       }},
+      {"our IngressClass goes", [&] { state.remove("IngressClass", "", "snigate"); }},
+      {"it comes back", [&] { state.upsert(model::decode_ingress_class(ingress_class("snigate", kSelection.controller_name))); }},
+      {"an Ingress goes", [&] { state.remove("Ingress", "shop", "later"); }},
+      {"many Services come and go (gone ones are forgotten)", [&] {
+         for (int i = 0; i < 1500; ++i) {
+           state.upsert(model::decode_service(routed_service("churn-" + std::to_string(i), "churn.example.com")));
+           state.remove("Service", "shop", "churn-" + std::to_string(i));
+         }
+         state.upsert(model::decode_service(routed_service("api", "api2.example.com")));
+       }},
       {"a relist", [&] {
          state.replace(std::vector<model::Service>{model::decode_service(routed_service("web", "c.example.com"))});
          state.replace(std::vector<model::EndpointSlice>{model::decode_endpoint_slice(slice_of("web", "10.0.0.9"))});
+         state.replace(std::vector<model::Ingress>{});
        }},
   };
   for (const auto& [name, apply] : steps) {
@@ -57,18 +86,51 @@ TEST(Translator, RemembersNothingThatAFreshTranslationWouldNotSay) {
   EXPECT_EQ(rendered_routes(translator.translate(state).snapshot), std::vector<std::string>{"c.example.com -> 10.0.0.9:8443"});
 }
 
-TEST(Translator, ServiceInputsRevisionMovesWithTheServiceAndItsSlicesOnly) {
+std::vector<std::string> services_changed(const model::ClusterState& state, std::uint64_t since) {
+  const auto changes = state.changed_since(since);
+  return {changes.services.begin(), changes.services.end()};
+}
+
+TEST(ClusterStateChanges, NameEachChangedInputOnceAndNothingUnchanged) {
   model::ClusterState state;
   state.upsert(model::decode_service(routed_service("web", "a.example.com")));
   state.upsert(model::decode_service(routed_service("api", "api.example.com")));
-  const auto web = state.service_inputs_revision("shop/web");
-  const auto api = state.service_inputs_revision("shop/api");
+  auto seen = state.revision();
   state.upsert(model::decode_endpoint_slice(slice_of("web", "10.0.0.1")));
-  EXPECT_NE(state.service_inputs_revision("shop/web"), web);
-  EXPECT_EQ(state.service_inputs_revision("shop/api"), api);
-  const auto after_slice = state.service_inputs_revision("shop/web");
-  state.upsert(model::decode_endpoint_slice(slice_of("web", "10.0.0.1")));
-  EXPECT_EQ(state.service_inputs_revision("shop/web"), after_slice) << "an equal slice changes nothing";
+  state.upsert(model::decode_endpoint_slice(slice_of("web", "10.0.0.2")));
+  EXPECT_EQ(services_changed(state, seen), std::vector<std::string>{"shop/web"}) << "a slice names its Service, once";
+  seen = state.revision();
+  state.upsert(model::decode_endpoint_slice(slice_of("web", "10.0.0.2")));
+  state.upsert(model::decode_service(routed_service("api", "api.example.com")));
+  EXPECT_EQ(state.revision(), seen) << "equal objects change nothing";
+
+  const auto front = [] { return model::decode_ingress(ingress("front", {.rules = json::array({rule("a.example.com", {service_backend("web")})})})); };
+  state.upsert(front());
+  state.upsert(model::decode_ingress(ingress("back", {})));
+  seen = state.revision();
+  state.remove("Ingress", "shop", "front");
+  state.upsert(model::decode_ingress_class(ingress_class("snigate", kSelection.controller_name)));
+  const auto changes = state.changed_since(seen);
+  EXPECT_EQ(std::vector<std::string>(changes.ingresses.begin(), changes.ingresses.end()), std::vector<std::string>{"shop/front"});
+  EXPECT_TRUE(changes.ingress_classes);
+  EXPECT_TRUE(changes.services.empty());
+  EXPECT_FALSE(changes.everything);
+}
+
+TEST(ClusterStateChanges, GoneObjectsAreForgottenOnceTheyOutnumberTheLiveOnesAndOldRevisionsSeeEverything) {
+  model::ClusterState state;
+  state.upsert(model::decode_service(routed_service("web", "a.example.com")));
+  const auto start = state.revision();
+  for (int i = 0; i < 3000; ++i) {
+    state.upsert(model::decode_service(routed_service("churn-" + std::to_string(i), "c.example.com")));
+    state.remove("Service", "shop", "churn-" + std::to_string(i));
+  }
+  EXPECT_TRUE(state.changed_since(start).everything) << "what changed before the forgetting cannot be told";
+  const auto after = state.revision();
+  state.upsert(model::decode_service(routed_service("web", "b.example.com")));
+  EXPECT_EQ(services_changed(state, after), std::vector<std::string>{"shop/web"});
+  Translator translator({.ingress_classes = kSelection});
+  EXPECT_EQ(rendered_routes(translator.translate(state).snapshot), rendered_routes(translate(state, {.ingress_classes = kSelection}).snapshot));
 }
 
 }  // namespace
