@@ -480,6 +480,8 @@ bool Connection::pump(Direction& direction) {
       rearm_timer();
       return false;
     case SplicePump::Status::finished:
+      // The end of stream is activity too: the half-close timeout counts from it.
+      direction.last_activity = loop().now();
       if (to_backend_->pump.finished() && to_client_->pump.finished()) {
         finish(metrics::Outcome::ok);
       } else {
