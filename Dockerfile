@@ -20,13 +20,6 @@ RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSNIGATE_TES
  && strip build/bin/snigate-dataplane build/bin/snigate-controller
 
 FROM debian:12-slim
-ARG VERSION=dev
-ARG REVISION=unknown
-LABEL org.opencontainers.image.title="snigate" \
-      org.opencontainers.image.description="Kubernetes SNI ingress controller: a TLS passthrough dataplane routing by server name, and its controller" \
-      org.opencontainers.image.version="${VERSION}" \
-      org.opencontainers.image.revision="${REVISION}" \
-      org.opencontainers.image.base.name="docker.io/library/debian:12-slim"
 COPY scripts/install-deps /usr/local/lib/snigate/install-deps
 RUN /usr/local/lib/snigate/install-deps --runtime \
  && rm -rf /var/lib/apt/lists/* /usr/local/lib/snigate
@@ -35,4 +28,12 @@ COPY --from=build /src/build/bin/snigate-dataplane /src/build/bin/snigate-contro
 RUN /usr/local/bin/snigate-dataplane --version && /usr/local/bin/snigate-controller --help >/dev/null
 # 65532 is the non-root uid of distroless images: the chart's securityContext asks for it too.
 USER 65532:65532
+# Last, so a new version or revision reuses every layer above.
+ARG VERSION=dev
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="snigate" \
+      org.opencontainers.image.description="Kubernetes SNI ingress controller: a TLS passthrough dataplane routing by server name, and its controller" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.base.name="docker.io/library/debian:12-slim"
 CMD ["/usr/local/bin/snigate-dataplane", "--help"]
