@@ -20,6 +20,17 @@ std::optional<std::string> read_text(const std::filesystem::path& path) {
   return text.str();
 }
 
+// Whether the comma-separated `list` names `item`.
+bool lists(std::string_view list, std::string_view item) {
+  while (!list.empty()) {
+    const auto comma = list.find(',');
+    if (list.substr(0, comma) == item) return true;
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
 // The cgroup path of this process in the v2 hierarchy ("0::/kubepods/..."), or for a v1
 // `controller` ("4:cpu,cpuacct:/kubepods/...").
 std::optional<std::string> cgroup_path(const std::string& self_cgroup, std::string_view controller) {
@@ -29,11 +40,7 @@ std::optional<std::string> cgroup_path(const std::string& self_cgroup, std::stri
     const auto second = first == std::string::npos ? std::string::npos : line.find(':', first + 1);
     if (second == std::string::npos) continue;
     const std::string_view controllers = std::string_view(line).substr(first + 1, second - first - 1);
-    const std::string path = line.substr(second + 1);
-    if (controller.empty() ? controllers.empty() : (("," + std::string(controllers) + ",").find(
-                                                        "," + std::string(controller) + ",") != std::string::npos)) {
-      return path;
-    }
+    if (controller.empty() ? controllers.empty() : lists(controllers, controller)) return line.substr(second + 1);
   }
   return std::nullopt;
 }

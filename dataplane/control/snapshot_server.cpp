@@ -55,7 +55,8 @@ bool is_get_request(std::string_view request) {
 
 // One controller connection: request, answer, repeat, until the peer closes. Between requests it
 // may stay idle (the controller keeps its connection); a request, once its first byte is here,
-// must be answered within the request timeout, or the connection is closed.
+// must arrive whole, and its answer be taken, within the request timeout each, or the connection
+// is closed. Applying it takes what it takes.
 class ControlSession : public std::enable_shared_from_this<ControlSession> {
  public:
   ControlSession(stream_protocol::socket socket, RouteStore& routes, SnapshotApplier& applier,
@@ -143,8 +144,10 @@ class ControlSession : public std::enable_shared_from_this<ControlSession> {
                             });
   }
 
-  // Decoding and applying happen on the applier's thread; the answer is written from this one.
+  // Decoding and applying happen on the applier's thread; the answer is written from this one. The
+  // deadline is the peer's, not ours: it stops while we work, and starts again for the answer.
   void respond() {
+    deadline_.cancel();
     applier_.post([self = shared_from_this()] {
       std::string reply = SnapshotServer::handle(self->body_, self->routes_);
       boost::asio::post(self->socket_.get_executor(), [self, reply = std::move(reply)]() mutable {
@@ -158,6 +161,7 @@ class ControlSession : public std::enable_shared_from_this<ControlSession> {
 
   void write_reply(std::string reply) {
     std::string().swap(body_);  // a big snapshot's text is not kept while the connection idles
+    arm_deadline();
     reply_ = std::move(reply);
     prefix_ = length_prefix(reply_.size());
     std::array buffers{boost::asio::buffer(prefix_), boost::asio::buffer(reply_)};

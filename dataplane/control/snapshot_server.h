@@ -20,8 +20,9 @@ namespace snigate::control {
 inline constexpr std::size_t kMaxMessageBytes = 64 * 1024 * 1024;
 
 struct ControlSocketLimits {
-  // From a request's first byte to its answer written: a peer that stalls mid-request is closed.
-  // Idle connections between requests are left open (the controller keeps one).
+  // For a request to arrive whole from its first byte, and for its answer to be taken: a peer that
+  // stalls either way is closed. Idle connections between requests are left open (the controller
+  // keeps one), and the time spent applying a snapshot does not count.
   std::chrono::milliseconds request_timeout{std::chrono::seconds(30)};
   std::size_t max_sessions = 16;  // beyond it, a new connection gets a refusal and is closed
 };

@@ -58,8 +58,8 @@ void RouteCounters::add_to(RouteTotals& totals) const {
   totals.connect_failures += connect_failures;
 }
 
-RouteMetrics::RouteMetrics(std::string name, std::size_t workers)
-    : name_(std::move(name)), workers_(workers), per_worker_(new std::atomic<RouteCounters*>[workers]) {
+RouteMetrics::RouteMetrics(std::size_t workers)
+    : workers_(workers), per_worker_(new std::atomic<RouteCounters*>[workers]) {
   for (std::size_t i = 0; i < workers_; ++i) per_worker_[i].store(nullptr, std::memory_order_relaxed);
 }
 

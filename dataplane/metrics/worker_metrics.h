@@ -84,12 +84,11 @@ struct alignas(64) RouteCounters {
 // cost a pointer per worker.
 class RouteMetrics {
  public:
-  RouteMetrics(std::string name, std::size_t workers);
+  explicit RouteMetrics(std::size_t workers);
   ~RouteMetrics();
   RouteMetrics(const RouteMetrics&) = delete;
   RouteMetrics& operator=(const RouteMetrics&) = delete;
 
-  const std::string& name() const { return name_; }
   // On `worker`'s thread only.
   RouteCounters& of(std::size_t worker);
   // From any thread. Unused: no worker has routed a connection here yet.
@@ -97,7 +96,6 @@ class RouteMetrics {
   void add_to(RouteTotals& totals) const;
 
  private:
-  std::string name_;
   std::size_t workers_;
   std::unique_ptr<std::atomic<RouteCounters*>[]> per_worker_;
 };

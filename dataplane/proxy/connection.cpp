@@ -299,6 +299,7 @@ void Connection::route() {
   }
   // The counters outlive the target: a connection keeps them, not the route's backends.
   route_metrics_ = target->metrics();
+  route_name_ = target->name();
   counters_ = &target->counters(worker_.index());
   if (target->backends().empty()) {
     refuse(tls::AlertDescription::internal_error, metrics::Outcome::no_backend, "the route has no backends");
@@ -574,7 +575,7 @@ void Connection::log(metrics::Outcome outcome, const std::string& detail) {
       {"client", io::endpoint_text(client_endpoint_)},
       {"sni", server_name_},
       {"alpn", alpn_log_value(alpn_)},
-      {"route", route_metrics_ ? route_metrics_->name() : std::string(metrics::kUnroutedLabel)},
+      {"route", route_metrics_ ? route_name_ : std::string(metrics::kUnroutedLabel)},
       {"backend", nullptr},
       {"bytes_from_client", from_client},
       {"bytes_to_client", to_client},

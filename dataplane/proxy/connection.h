@@ -129,8 +129,10 @@ class Connection final : public io::EventLoop::Watcher, public io::EventLoop::Ti
   std::optional<boost::asio::ip::tcp::endpoint> backend_endpoint_;  // the one connected to, or tried last
   io::Clock::time_point started_;
   std::unique_ptr<Setup> setup_;
-  std::shared_ptr<metrics::RouteMetrics> route_metrics_;  // the route's name and counters, nothing more
+  // The route's counters and name, nothing more of it.
+  std::shared_ptr<metrics::RouteMetrics> route_metrics_;
   metrics::RouteCounters* counters_ = nullptr;
+  std::string route_name_;
   std::string server_name_;
   std::string alpn_;  // what the log shows: the first protocols, each prefixed by its length
   std::size_t alpn_offered_ = 0;

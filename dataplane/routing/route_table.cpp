@@ -29,7 +29,7 @@ RouteTarget::RouteTarget(std::string name, const std::vector<snapshot::Backend>&
       source_backends_(backends),
       proxy_protocol_(proxy_protocol),
       balancer_(weights_of(backends), workers, first),
-      metrics_(metrics ? std::move(metrics) : std::make_shared<metrics::RouteMetrics>(name_, workers)) {
+      metrics_(metrics ? std::move(metrics) : std::make_shared<metrics::RouteMetrics>(workers)) {
   for (const auto& backend : backends) {
     backends_.emplace_back(boost::asio::ip::make_address(backend.address), backend.port);
   }

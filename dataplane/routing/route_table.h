@@ -37,7 +37,6 @@ class RouteTarget {
 
   // The backend `worker` should try first; on failure callers continue with the following ones.
   std::size_t first_backend(std::size_t worker) const { return balancer_.pick(worker); }
-  const BackendBalancer& balancer() const { return balancer_; }
 
   // The route's counters: `worker`'s own, written on its thread only; all of them, for a scrape.
   metrics::RouteCounters& counters(std::size_t worker) const { return metrics_->of(worker); }

@@ -112,6 +112,17 @@ class Dataplane:
                 samples[name] = float(value)
         return samples
 
+    def metric_reaches(self, name: str, value: float, timeout: float = 5) -> float:
+        """The sample `name` once it equals `value` (or its last value after `timeout`). A scrape
+        reads the workers' counters without waiting for them, and a connection is counted as it
+        ends: a moment after its client may have seen the end."""
+        deadline = time.monotonic() + timeout
+        while True:
+            current = self.metrics().get(name)
+            if current == value or time.monotonic() > deadline:
+                return current
+            time.sleep(0.02)
+
     def control(self, document: dict) -> dict:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as control:
             control.settimeout(10)

@@ -62,7 +62,7 @@ def test_idle_connections_are_closed_after_the_idle_timeout(app_backend, datapla
     started = time.monotonic()
     assert tls.recv(10) == b""
     assert time.monotonic() - started < 3
-    assert dataplane.metrics()['snigate_connections_total{route="a.example.com",outcome="idle_timeout"}'] == 1
+    assert dataplane.metric_reaches('snigate_connections_total{route="a.example.com",outcome="idle_timeout"}', 1) == 1
 
 
 def test_connections_beyond_max_connections_are_closed_at_once_and_counted(app_backend, dataplane_factory):

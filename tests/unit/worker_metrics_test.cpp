@@ -12,7 +12,7 @@ namespace {
 std::size_t outcome(Outcome value) { return static_cast<std::size_t>(value); }
 
 TEST(RouteMetrics, EachWorkerGetsItsCountersOnFirstUseAndKeepsThem) {
-  RouteMetrics route("a.example.com", 3);
+  RouteMetrics route(3);
   EXPECT_FALSE(route.used());
   RouteCounters& first = route.of(1);
   first.bytes_from_client += 10;
@@ -23,7 +23,7 @@ TEST(RouteMetrics, EachWorkerGetsItsCountersOnFirstUseAndKeepsThem) {
 }
 
 TEST(RouteMetrics, SumsEveryWorkersCounters) {
-  RouteMetrics route("a.example.com", 2);
+  RouteMetrics route(2);
   ++route.of(0).connections[outcome(Outcome::ok)];
   ++route.of(0).connections[outcome(Outcome::ok)];
   route.of(0).bytes_from_client += 100;
@@ -71,7 +71,7 @@ TEST(WorkerMetrics, SummingAddsEveryWorkersCountersAndTheUnroutedOnes) {
 // so counters went down (Prometheus saw a reset). Now it reads while the worker keeps counting.
 TEST(WorkerMetrics, AScrapeReadsWhileTheWorkerCountsAndNeverSeesACounterGoDown) {
   WorkerMetrics worker;
-  RouteMetrics route("a.example.com", 1);
+  RouteMetrics route(1);
   std::atomic<bool> done{false};
   std::thread counting([&] {
     for (int i = 0; i < 200'000; ++i) {
