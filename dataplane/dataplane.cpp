@@ -123,13 +123,14 @@ void Dataplane::begin_drain() {
   log::write(log::Level::info, "draining",
              {{"active_connections", limit_.active()},
               {"drain_timeout_ms", options_.drain_timeout.count()}});
-  for (auto& worker : workers_) worker->stop_accepting();
+  workers_accepting_ = workers_.size();
+  for (auto& worker : workers_) worker->stop_accepting([this] { --workers_accepting_; });
   if (snapshot_server_) snapshot_server_->close();
   poll_drain(std::chrono::steady_clock::now() + options_.drain_timeout);
 }
 
 void Dataplane::poll_drain(std::chrono::steady_clock::time_point deadline) {
-  if (limit_.active() == 0) {
+  if (workers_accepting_ == 0 && limit_.active() == 0) {
     shut_down();
     return;
   }

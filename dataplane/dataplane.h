@@ -2,6 +2,8 @@
 // control socket), the admin endpoint, and the signal-driven drain.
 #pragma once
 
+#include <atomic>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -49,6 +51,9 @@ class Dataplane {
   boost::asio::signal_set signals_;
   boost::asio::steady_timer drain_timer_;
   bool draining_ = false;
+  // Workers whose listeners are not closed yet: until then their queues may still hold clients,
+  // so the drain cannot be over even with no connection open.
+  std::atomic<std::size_t> workers_accepting_{0};
 };
 
 }  // namespace snigate

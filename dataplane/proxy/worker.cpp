@@ -57,9 +57,10 @@ void Worker::start() {
   });
 }
 
-void Worker::stop_accepting() {
-  loop_.post([this] {
+void Worker::stop_accepting(std::function<void()> closed) {
+  loop_.post([this, closed = std::move(closed)] {
     for (auto& listener : listeners_) listener->close();
+    closed();
   });
 }
 

@@ -4,6 +4,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/intrusive/list.hpp>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -45,7 +46,9 @@ class Worker : public Listener::Sink {
 
   void start();
   // Thread-safe controls, used by the main thread for drain and shutdown.
-  void stop_accepting();
+  // Closes the listeners (serving what their queues hold), then calls `closed` on this
+  // worker's thread.
+  void stop_accepting(std::function<void()> closed);
   void close_connections(metrics::Outcome outcome);
   void stop_and_join();
 
