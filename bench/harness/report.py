@@ -8,6 +8,7 @@ from .suite import WORKLOAD_ORDER, Measurement, log
 
 BASELINE = "no proxy"
 SNIGATE = "snigate"
+SNIGATE_BEFORE = "snigate before"
 
 
 def summarize(measurement: Measurement) -> dict:
@@ -67,13 +68,15 @@ def snigate_ratios(entries: list, workload: str, workers: int) -> dict:
     headline = HEADLINE[workload]
     snigate = _median(entries, workload, SNIGATE, workers, headline.name)
     others = {e["peer"]: _median(entries, workload, e["peer"], workers, headline.name) for e in entries
-              if e["workload"] == workload and e["workers"] == workers and e["peer"] not in (SNIGATE, BASELINE)}
+              if e["workload"] == workload and e["workers"] == workers and e["peer"] not in (SNIGATE, SNIGATE_BEFORE, BASELINE)}
     others = {peer: value for peer, value in others.items() if value is not None}
     best_peer = (max if headline.higher_is_better else min)(others, key=others.get) if others else None
     no_proxy = _median(entries, workload, BASELINE, workers, headline.name)
+    before = _median(entries, workload, SNIGATE_BEFORE, workers, headline.name)
     return {"figure": headline.name, "snigate": snigate, "best_peer": best_peer,
             "best_peer_value": others.get(best_peer), "no_proxy": no_proxy,
-            "to_best_peer": ratio(snigate, others.get(best_peer)), "to_no_proxy": ratio(snigate, no_proxy)}
+            "to_best_peer": ratio(snigate, others.get(best_peer)), "to_no_proxy": ratio(snigate, no_proxy),
+            "before": before, "to_before": ratio(snigate, before)}
 
 
 def snigate_ratios_by_setup(entries: list, workloads: list) -> dict:
@@ -158,7 +161,9 @@ def markdown(meta: dict, entries: list, workload_order: list) -> str:
             lines.append(f"snigate, {workers} worker(s): {_format(ratios['snigate'])} {headline.label}; best peer "
                          f"{ratios['best_peer']} {_format(ratios['best_peer_value'])} "
                          f"(ratio {_format(ratios['to_best_peer'])}); no proxy {_format(ratios['no_proxy'])} "
-                         f"(ratio {_format(ratios['to_no_proxy'])}).")
+                         f"(ratio {_format(ratios['to_no_proxy'])})"
+                         + (f"; snigate before {_format(ratios['before'])} (ratio {_format(ratios['to_before'])})."
+                            if ratios["before"] is not None else "."))
         lines.append("")
     return "\n".join(lines)
 

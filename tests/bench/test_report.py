@@ -30,6 +30,14 @@ def test_ratios_compare_snigate_with_the_best_other_proxy_and_with_no_proxy():
     assert ratios["to_no_proxy"] == 15.0 / 20.0
 
 
+def test_an_earlier_snigate_build_is_compared_with_but_never_the_best_peer():
+    entries = [entry("bulk_1conn_one_way", "no proxy", 1, 20.0), entry("bulk_1conn_one_way", "go proxy", 1, 10.0),
+               entry("bulk_1conn_one_way", "snigate before", 1, 16.0), entry("bulk_1conn_one_way", "snigate", 1, 12.0)]
+    ratios = snigate_ratios(entries, "bulk_1conn_one_way", 1)
+    assert ratios["best_peer"] == "go proxy"
+    assert ratios["to_before"] == 12.0 / 16.0
+
+
 def test_lower_is_better_for_idle_memory():
     entries = [entry("idle", "haproxy", 1, 3.0, "rss_kib_per_connection"),
                entry("idle", "nginx", 1, 16.0, "rss_kib_per_connection"),

@@ -8,7 +8,13 @@ from .snigate import SnigatePeer
 from .sniproxy import SniproxyPeer
 
 
-def all_peers(bin_dir: str, snigate_binary: str) -> list:
+BEFORE = "snigate before"
+
+
+def all_peers(bin_dir: str, snigate_binary: str, before_binary: str = None) -> list:
+    """before_binary, when given, is another snigate build (an earlier commit) measured in the same run,
+    so a change is judged by ratios taken under the same conditions."""
+    before = [SnigatePeer(before_binary, BEFORE)] if before_binary else []
     return [
         DirectPeer(),
         NginxPeer(),
@@ -16,4 +22,5 @@ def all_peers(bin_dir: str, snigate_binary: str) -> list:
         SniproxyPeer(),
         GoProxyPeer(f"{bin_dir}/snigate-bench-goproxy"),
         SnigatePeer(snigate_binary),
+        *before,
     ]

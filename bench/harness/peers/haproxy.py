@@ -6,9 +6,7 @@ import subprocess
 
 from ..process_group import ProcessGroup
 from ..routes import LOOPBACK, PROXY_PORT, RouteTable
-from .peer import Peer, RunningPeer, wait_for_listener, write_atomically
-
-MAX_CONNECTIONS = 9000  # two sockets each must fit under the open-file hard limit of 20000
+from .peer import MAX_CONNECTIONS, Peer, RunningPeer, wait_for_listener, write_atomically
 
 
 def backend_name(port: int) -> str:

@@ -8,6 +8,11 @@ from ..process_group import ProcessGroup
 from ..routes import LOOPBACK, PROXY_PORT, RouteTable
 
 
+# Every proxy that has a connection limit is given this one (the idle workload holds 5,000 at
+# full size): two sockets each must fit under the open-file hard limit of 20,000.
+MAX_CONNECTIONS = 9000
+
+
 class PeerUnavailable(RuntimeError):
     """The peer cannot run on this machine; the message says why and lands in the report."""
 

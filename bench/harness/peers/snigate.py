@@ -10,7 +10,7 @@ import urllib.request
 
 from ..process_group import ProcessGroup
 from ..routes import ADMIN_PORT, LOOPBACK, PROXY_PORT
-from .peer import Peer, PeerUnavailable, RunningPeer, wait_for_listener, write_atomically
+from .peer import MAX_CONNECTIONS, Peer, PeerUnavailable, RunningPeer, wait_for_listener, write_atomically
 
 
 def wait_until_ready(group: ProcessGroup, timeout_s: float = 10.0) -> None:
@@ -63,8 +63,9 @@ class RunningSnigate(RunningPeer):
 class SnigatePeer(Peer):
     name = "snigate"
 
-    def __init__(self, binary: str):
+    def __init__(self, binary: str, name: str = "snigate"):
         self.binary = binary
+        self.name = name
 
     def unavailable_reason(self):
         return None if os.access(self.binary, os.X_OK) else f"{self.binary} does not exist (build snigate-dataplane)"
@@ -73,7 +74,7 @@ class SnigatePeer(Peer):
         """The commit, and the build type when the binary comes from a CMake build directory."""
         try:
             commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                                    cwd=os.path.dirname(__file__)).stdout.strip()
+                                    cwd=os.path.dirname(os.path.realpath(self.binary))).stdout.strip()
         except OSError:
             commit = ""
         cache = os.path.join(os.path.dirname(os.path.dirname(self.binary)), "CMakeCache.txt")
@@ -88,7 +89,8 @@ class SnigatePeer(Peer):
         write_atomically(f"{workdir}/routes.json", json.dumps(routes.to_snigate_snapshot()))
         group = ProcessGroup([self.binary, "--listen", f"{LOOPBACK}:{PROXY_PORT}", "--workers", str(workers),
                               "--routes", f"{workdir}/routes.json", "--admin-listen", f"{LOOPBACK}:{ADMIN_PORT}",
-                              "--control-socket", f"{workdir}/control.sock", "--log-level", "error"],
+                              "--control-socket", f"{workdir}/control.sock", "--log-level", "error",
+                              "--max-connections", str(MAX_CONNECTIONS)],
                              cpus, workdir, log_path=f"{workdir}/stdout.log")
         try:
             wait_until_ready(group)
