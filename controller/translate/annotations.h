@@ -4,7 +4,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "comma_list.h"
 #include "snapshot/snapshot.h"
 #include "translate/service_backends.h"
 
@@ -14,6 +16,7 @@ inline constexpr std::string_view kHostnames = "snigate.io/hostnames";         /
 inline constexpr std::string_view kPort = "snigate.io/port";                   // a Service port name or number
 inline constexpr std::string_view kProxyProtocol = "snigate.io/proxy-protocol";  // none | v1 | v2
 inline constexpr std::string_view kUpstream = "snigate.io/upstream";           // endpoints | service
+inline constexpr std::string_view kAllowSourceRanges = "snigate.io/allow-source-ranges";  // "10.0.0.0/8, 2001:db8::/32"
 
 // nullopt when the value is not one the annotation allows; an absent annotation is the default.
 inline std::optional<snapshot::ProxyProtocol> proxy_protocol(const std::optional<std::string>& value) {
@@ -27,6 +30,30 @@ inline std::optional<Upstream> upstream(const std::optional<std::string>& value)
   if (!value || value->empty() || *value == "endpoints") return Upstream::endpoints;
   if (*value == "service") return Upstream::service;
   return std::nullopt;
+}
+
+// The client ranges a route admits; absent or empty admits every client. nullopt, with `problem`
+// naming the first range that does not parse, for anything the snapshot would refuse.
+inline std::optional<std::vector<snapshot::SourceRange>> allow_source_ranges(const std::optional<std::string>& value,
+                                                                             std::string& problem) {
+  std::vector<snapshot::SourceRange> ranges;
+  if (!value) return ranges;
+  const auto items = split_comma_list(*value);
+  if (items.size() > snapshot::kMaxSourceRanges) {
+    problem = std::string(kAllowSourceRanges) + " lists " + std::to_string(items.size()) + " ranges, more than " +
+              std::to_string(snapshot::kMaxSourceRanges);
+    return std::nullopt;
+  }
+  for (const auto& item : items) {
+    std::string why;
+    auto range = snapshot::SourceRange::parse(item, why);
+    if (!range) {
+      problem = std::string(kAllowSourceRanges) + ": \"" + item + "\" " + why;
+      return std::nullopt;
+    }
+    ranges.push_back(*range);
+  }
+  return ranges;
 }
 
 inline constexpr std::string_view kProxyProtocolValues = "none, v1 or v2";

@@ -92,6 +92,12 @@ OurIngress claim_ingress(const model::ClusterState& state, const model::Ingress&
     claims.report(owner, "InvalidAnnotation",
                   annotations::invalid_value(annotations::kProxyProtocol, annotations::kProxyProtocolValues, *proxy_value));
   }
+  std::string ranges_problem;
+  const auto ranges = annotations::allow_source_ranges(ingress.meta.annotation(annotations::kAllowSourceRanges), ranges_problem);
+  if (!ranges) claims.report(owner, "InvalidAnnotation", ranges_problem);
+  // An invalid annotation leaves every route of the Ingress without backends: its names stay
+  // claimed and refused, never served without the limit the user asked for.
+  const bool annotations_valid = proxy_protocol && ranges;
 
   bool default_backend_used = false;
   for (const auto& rule : ingress.rules) {
@@ -104,9 +110,11 @@ OurIngress claim_ingress(const model::ClusterState& state, const model::Ingress&
       claims.report(owner, "InvalidHostname", "host \"" + rule.host + "\" is not a valid DNS name");
       continue;
     }
-    snapshot::Route route{*normalized, snapshot::Wildcard::single_label, {}, proxy_protocol.value_or(snapshot::ProxyProtocol::none)};
+    snapshot::Route route{*normalized, snapshot::Wildcard::single_label, {},
+                          proxy_protocol.value_or(snapshot::ProxyProtocol::none),
+                          ranges.value_or(std::vector<snapshot::SourceRange>{})};
     const auto backend = rule_backend(rule, ingress, owner, claims, default_backend_used);
-    if (backend && proxy_protocol) {
+    if (backend && annotations_valid) {
       ResolvedBackends resolved = resolve(state, namespace_name, *backend);
       if (!resolved.ok()) claims.report(owner, resolved.problem_reason, "host " + rule.host + ": " + resolved.problem_message);
       route.backends = std::move(resolved.backends);

@@ -21,6 +21,13 @@ snapshot::Route service_route(const model::ClusterState& state, const model::Ser
     return route;
   }
   route.proxy_protocol = *proxy_protocol;
+  std::string ranges_problem;
+  auto ranges = annotations::allow_source_ranges(service.meta.annotation(annotations::kAllowSourceRanges), ranges_problem);
+  if (!ranges) {
+    claims.report(owner, "InvalidAnnotation", ranges_problem);
+    return route;
+  }
+  route.allow_source_ranges = std::move(*ranges);
   const auto upstream_value = service.meta.annotation(annotations::kUpstream);
   const auto upstream = annotations::upstream(upstream_value);
   if (!upstream) {

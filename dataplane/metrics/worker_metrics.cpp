@@ -14,6 +14,7 @@ std::string_view to_string(Outcome outcome) {
     case Outcome::idle_timeout: return "idle_timeout";
     case Outcome::reset: return "reset";
     case Outcome::drain_timeout: return "drain_timeout";
+    case Outcome::source_denied: return "source_denied";
   }
   return "unknown";
 }

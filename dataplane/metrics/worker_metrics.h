@@ -28,8 +28,9 @@ enum class Outcome {
   idle_timeout,          // no byte either way for --idle-timeout
   reset,                 // a socket error after proxying began
   drain_timeout,         // still open when the --drain-timeout ran out at shutdown
+  source_denied,         // the client's address is outside the route's allow_source_ranges: access_denied
 };
-inline constexpr std::size_t kOutcomeCount = 10;
+inline constexpr std::size_t kOutcomeCount = 11;
 std::string_view to_string(Outcome outcome);
 
 // ClientHello failures: the parser's reasons, then the two that happen around it.

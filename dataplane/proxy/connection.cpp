@@ -301,6 +301,11 @@ void Connection::route() {
   route_metrics_ = target->metrics();
   route_name_ = target->name();
   counters_ = &target->counters(worker_.index());
+  if (!target->admits(client_endpoint_.address())) {
+    refuse(tls::AlertDescription::access_denied, metrics::Outcome::source_denied,
+           "the client's address is outside the route's allow_source_ranges");
+    return;
+  }
   if (target->backends().empty()) {
     refuse(tls::AlertDescription::internal_error, metrics::Outcome::no_backend, "the route has no backends");
     return;

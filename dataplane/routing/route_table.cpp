@@ -1,6 +1,8 @@
 #include "routing/route_table.h"
 
+#include <algorithm>
 #include <random>
+#include <span>
 
 #include "snapshot/hostname.h"
 
@@ -23,16 +25,30 @@ std::size_t random_start() {
 }  // namespace
 
 RouteTarget::RouteTarget(std::string name, const std::vector<snapshot::Backend>& backends,
-                         snapshot::ProxyProtocol proxy_protocol, std::size_t workers, std::size_t first,
-                         std::shared_ptr<metrics::RouteMetrics> metrics)
+                         snapshot::ProxyProtocol proxy_protocol,
+                         std::vector<snapshot::SourceRange> allow_source_ranges, std::size_t workers,
+                         std::size_t first, std::shared_ptr<metrics::RouteMetrics> metrics)
     : name_(std::move(name)),
       source_backends_(backends),
       proxy_protocol_(proxy_protocol),
+      allow_source_ranges_(std::move(allow_source_ranges)),
       balancer_(weights_of(backends), workers, first),
       metrics_(metrics ? std::move(metrics) : std::make_shared<metrics::RouteMetrics>(workers)) {
   for (const auto& backend : backends) {
     backends_.emplace_back(boost::asio::ip::make_address(backend.address), backend.port);
   }
+}
+
+bool RouteTarget::admits(const boost::asio::ip::address& address) const {
+  if (allow_source_ranges_.empty()) return true;
+  const auto matches = [&](std::span<const std::uint8_t> bytes) {
+    return std::any_of(allow_source_ranges_.begin(), allow_source_ranges_.end(),
+                       [&](const snapshot::SourceRange& range) { return range.contains(bytes); });
+  };
+  if (address.is_v4()) return matches(address.to_v4().to_bytes());
+  const auto v6 = address.to_v6();
+  if (v6.is_v4_mapped()) return matches(boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, v6).to_bytes());
+  return matches(v6.to_bytes());
 }
 
 const RouteTable::Target* RouteTable::same_name(const snapshot::Route& route, const RouteTable* previous) {
@@ -47,12 +63,13 @@ const RouteTable::Target* RouteTable::same_name(const snapshot::Route& route, co
 
 RouteTable::Target RouteTable::target_for(const snapshot::Route& route, std::size_t workers, const RouteTable* previous) const {
   const Target* before = same_name(route, previous);
-  if (before != nullptr && (*before)->serves(route.backends, route.proxy_protocol) &&
+  if (before != nullptr && (*before)->serves(route.backends, route.proxy_protocol, route.allow_source_ranges) &&
       (!route.is_wildcard() || previous->wildcards_.at(route.hostname.substr(2)).mode == route.wildcard)) {
     return *before;
   }
-  return std::make_shared<const RouteTarget>(route.hostname, route.backends, route.proxy_protocol, workers,
-                                             random_start(), before != nullptr ? (*before)->metrics() : nullptr);
+  return std::make_shared<const RouteTarget>(route.hostname, route.backends, route.proxy_protocol,
+                                             route.allow_source_ranges, workers, random_start(),
+                                             before != nullptr ? (*before)->metrics() : nullptr);
 }
 
 RouteTable::RouteTable(snapshot::Snapshot snapshot, std::size_t workers, const RouteTable* previous)
@@ -68,11 +85,11 @@ RouteTable::RouteTable(snapshot::Snapshot snapshot, std::size_t workers, const R
   }
   if (snapshot_.default_backend) {
     const auto& wanted = *snapshot_.default_backend;
-    if (previous != nullptr && previous->default_ && previous->default_->serves(wanted.backends, wanted.proxy_protocol)) {
+    if (previous != nullptr && previous->default_ && previous->default_->serves(wanted.backends, wanted.proxy_protocol, {})) {
       default_ = previous->default_;
     } else {
-      default_ = std::make_shared<const RouteTarget>("default", wanted.backends, wanted.proxy_protocol, workers,
-                                                     random_start(),
+      default_ = std::make_shared<const RouteTarget>("default", wanted.backends, wanted.proxy_protocol,
+                                                     std::vector<snapshot::SourceRange>{}, workers, random_start(),
                                                      previous && previous->default_ ? previous->default_->metrics()
                                                                                     : nullptr);
     }

@@ -24,16 +24,20 @@ class RouteTarget {
   // Worker w starts at backend (first + w * backends / workers) % backends: see BackendBalancer.
   // `metrics`: the counters of the route this target replaces, or nullptr for new ones.
   RouteTarget(std::string name, const std::vector<snapshot::Backend>& backends,
-              snapshot::ProxyProtocol proxy_protocol, std::size_t workers, std::size_t first = 0,
-              std::shared_ptr<metrics::RouteMetrics> metrics = nullptr);
+              snapshot::ProxyProtocol proxy_protocol, std::vector<snapshot::SourceRange> allow_source_ranges,
+              std::size_t workers, std::size_t first = 0, std::shared_ptr<metrics::RouteMetrics> metrics = nullptr);
 
   const std::string& name() const { return name_; }  // the route's hostname, or "default"
-  // Whether this target serves exactly what `backends` and `proxy_protocol` ask for.
-  bool serves(const std::vector<snapshot::Backend>& backends, snapshot::ProxyProtocol proxy_protocol) const {
-    return source_backends_ == backends && proxy_protocol_ == proxy_protocol;
+  // Whether this target serves exactly what the route (or default backend) asks for.
+  bool serves(const std::vector<snapshot::Backend>& backends, snapshot::ProxyProtocol proxy_protocol,
+              const std::vector<snapshot::SourceRange>& allow_source_ranges) const {
+    return source_backends_ == backends && proxy_protocol_ == proxy_protocol &&
+           allow_source_ranges_ == allow_source_ranges;
   }
   const std::vector<boost::asio::ip::tcp::endpoint>& backends() const { return backends_; }
   snapshot::ProxyProtocol proxy_protocol() const { return proxy_protocol_; }
+  // Whether a client at `address` may use this route (IPv4-mapped IPv6 clients unmapped first).
+  bool admits(const boost::asio::ip::address& address) const;
 
   // The backend `worker` should try first; on failure callers continue with the following ones.
   std::size_t first_backend(std::size_t worker) const { return balancer_.pick(worker); }
@@ -48,6 +52,7 @@ class RouteTarget {
   std::vector<snapshot::Backend> source_backends_;
   std::vector<boost::asio::ip::tcp::endpoint> backends_;
   snapshot::ProxyProtocol proxy_protocol_;
+  std::vector<snapshot::SourceRange> allow_source_ranges_;
   mutable BackendBalancer balancer_;  // each worker writes only its own cache lines of it
   std::shared_ptr<metrics::RouteMetrics> metrics_;
 };

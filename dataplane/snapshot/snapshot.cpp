@@ -113,8 +113,31 @@ std::vector<Backend> read_backends(const object& fields, const std::string& wher
   return backends;
 }
 
+std::vector<SourceRange> read_source_ranges(const object& fields, const std::string& where) {
+  const auto found = find(fields, "allow_source_ranges");
+  if (!found) return {};
+  array entries;
+  if (found->get(entries) != simdjson::SUCCESS) reject(where, "\"allow_source_ranges\" must be an array");
+  if (entries.size() > kMaxSourceRanges) {
+    reject(where, "\"allow_source_ranges\" has " + std::to_string(entries.size()) + " ranges, more than " +
+                      std::to_string(kMaxSourceRanges));
+  }
+  std::vector<SourceRange> ranges;
+  ranges.reserve(entries.size());
+  for (const element entry : entries) {
+    const auto text = string_of(entry);
+    if (!text) reject(where, "\"allow_source_ranges\" must hold strings");
+    std::string problem;
+    auto range = SourceRange::parse(*text, problem);
+    if (!range) reject(where, "source range \"" + std::string(*text) + "\" " + problem);
+    ranges.push_back(*range);
+  }
+  return ranges;
+}
+
 Route read_route(const element& entry, const std::string& where) {
-  const object fields = require_only_keys(entry, where, {"hostname", "wildcard", "backends", "proxy_protocol"});
+  const object fields =
+      require_only_keys(entry, where, {"hostname", "wildcard", "backends", "proxy_protocol", "allow_source_ranges"});
   const auto name = string_of(find(fields, "hostname"));
   if (!name) reject(where, "\"hostname\" must be a string");
   auto normalized = hostname::normalize(*name, /*allow_wildcard=*/true);
@@ -134,6 +157,7 @@ Route read_route(const element& entry, const std::string& where) {
   }
   route.backends = read_backends(fields, where, EmptyBackends::allowed);
   route.proxy_protocol = read_proxy_protocol(fields, where);
+  route.allow_source_ranges = read_source_ranges(fields, where);
   return route;
 }
 
@@ -266,7 +290,16 @@ std::string encode(const Snapshot& snapshot) {
   for (std::size_t i = 0; i < snapshot.routes.size(); ++i) {
     const Route& route = snapshot.routes[i];
     if (i > 0) out += ',';
-    out += "{\"backends\":";
+    out += '{';
+    if (!route.allow_source_ranges.empty()) {
+      out += "\"allow_source_ranges\":[";
+      for (std::size_t r = 0; r < route.allow_source_ranges.size(); ++r) {
+        if (r > 0) out += ',';
+        append_string(out, route.allow_source_ranges[r].to_string());
+      }
+      out += "],";
+    }
+    out += "\"backends\":";
     append_backends(out, route.backends);
     out += ",\"hostname\":";
     append_string(out, route.hostname);

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "snapshot/source_range.h"
+
 namespace snigate::snapshot {
 
 inline constexpr int kFormatVersion = 1;
@@ -30,6 +32,9 @@ struct Route {
   Wildcard wildcard = Wildcard::single_label;  // meaningful for wildcard hostnames only
   std::vector<Backend> backends;
   ProxyProtocol proxy_protocol = ProxyProtocol::none;
+  // Empty: every client. Otherwise only clients inside one of them; the rest get a fatal
+  // access_denied alert.
+  std::vector<SourceRange> allow_source_ranges;
   bool operator==(const Route&) const = default;
   bool is_wildcard() const { return hostname.starts_with("*."); }
 };

@@ -8,6 +8,7 @@
 namespace snigate::tls {
 
 enum class AlertDescription : std::uint8_t {
+  access_denied = 49,
   decode_error = 50,
   internal_error = 80,
   unrecognized_name = 112,

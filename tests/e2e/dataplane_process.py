@@ -27,11 +27,13 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 def route(hostname: str, *ports: int, wildcard: str | None = None, proxy_protocol: str = "none",
-          address: str = "127.0.0.1") -> dict:
+          address: str = "127.0.0.1", allow_source_ranges: list[str] | None = None) -> dict:
     entry = {"hostname": hostname, "proxy_protocol": proxy_protocol,
              "backends": [{"address": address, "port": port, "weight": 1} for port in ports]}
     if wildcard:
         entry["wildcard"] = wildcard
+    if allow_source_ranges is not None:
+        entry["allow_source_ranges"] = allow_source_ranges
     return entry
 
 

@@ -103,6 +103,26 @@ def test_a_route_without_backends_refuses_its_clients_instead_of_falling_through
     assert dataplane.metric_reaches('snigate_connections_total{route="down.example.com",outcome="no_backend"}', 1) == 1
 
 
+def test_a_route_with_source_ranges_serves_clients_inside_them_and_denies_the_rest(backend_factory, dataplane_factory):
+    office = backend_factory("office.example.com")
+    wild = backend_factory("wild.example.com")
+    dataplane = dataplane_factory(routes=snapshot(1, [
+        route("office.example.com", office.port, allow_source_ranges=["127.0.0.2/32", "2001:db8::/32"]),
+        route("*.example.com", wild.port)]))
+    with python_connect(dataplane.port, "office.example.com", source="127.0.0.2") as tls:
+        assert peer_common_name(tls) == "office.example.com"
+        assert ask(tls, "hello") == "office.example.com: hello"
+    # Denied, and never handed to the wildcard that would otherwise match the name.
+    with pytest.raises(ssl.SSLError, match="ACCESS_DENIED"):
+        python_connect(dataplane.port, "office.example.com", source="127.0.0.3")
+    _, output = openssl_subject(dataplane.port, "office.example.com")
+    assert "access denied" in output, output
+    with python_connect(dataplane.port, "other.example.com", source="127.0.0.3") as tls:
+        assert peer_common_name(tls) == "wild.example.com"
+    assert dataplane.metric_reaches(
+        'snigate_connections_total{route="office.example.com",outcome="source_denied"}', 2) == 2
+
+
 def test_no_sni_and_unknown_names_go_to_the_default_backend(backend_factory, dataplane_factory):
     a = backend_factory("a.example.com")
     fallback = backend_factory("default.example.com")

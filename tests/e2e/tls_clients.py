@@ -9,14 +9,16 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-def python_connect(port: int, server_name: str | None, host: str = "127.0.0.1", alpn=None, timeout: float = 10):
-    """A verified-off TLS connection through the proxy; returns the SSLSocket."""
+def python_connect(port: int, server_name: str | None, host: str = "127.0.0.1", alpn=None, timeout: float = 10,
+                   source: str | None = None):
+    """A verified-off TLS connection through the proxy, from `source` (another loopback address,
+    say) when given; returns the SSLSocket."""
     context = ssl.create_default_context()
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
     if alpn:
         context.set_alpn_protocols(alpn)
-    raw = socket.create_connection((host, port), timeout=timeout)
+    raw = socket.create_connection((host, port), timeout=timeout, source_address=(source, 0) if source else None)
     try:
         return context.wrap_socket(raw, server_hostname=server_name)
     except BaseException:

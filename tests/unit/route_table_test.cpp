@@ -180,6 +180,28 @@ TEST(RouteTable, AChangedRouteGetsANewTarget) {
   const RouteTable suffix(snapshot_of({route("*.example.org", Wildcard::suffix)}), 1,
                           std::make_unique<RouteTable>(snapshot_of({route("*.example.org")}), 1).get());
   EXPECT_EQ(reached(suffix, "a.b.example.org"), "*.example.org") << "the wildcard mode is part of the route";
+  Route restricted = shop;
+  std::string problem;
+  restricted.allow_source_ranges = {*snapshot::SourceRange::parse("10.0.0.0/8", problem)};
+  const RouteTable fourth(snapshot_of({restricted}), 1, &first);
+  EXPECT_NE(fourth.lookup("shop.example.com"), first.lookup("shop.example.com")) << "source ranges are part of it";
+}
+
+TEST(RouteTable, ATargetAdmitsOnlyClientsInsideItsSourceRanges) {
+  using boost::asio::ip::make_address;
+  Route open = route("open.example.com");
+  Route office = route("office.example.com");
+  std::string problem;
+  office.allow_source_ranges = {*snapshot::SourceRange::parse("192.0.2.0/24", problem),
+                                *snapshot::SourceRange::parse("2001:db8::/32", problem)};
+  const RouteTable table(snapshot_of({open, office}), 1);
+  const RouteTarget& restricted = *table.lookup("office.example.com");
+  EXPECT_TRUE(restricted.admits(make_address("192.0.2.200")));
+  EXPECT_TRUE(restricted.admits(make_address("::ffff:192.0.2.200"))) << "an IPv4 client of a dual-stack socket";
+  EXPECT_TRUE(restricted.admits(make_address("2001:db8::7")));
+  EXPECT_FALSE(restricted.admits(make_address("198.51.100.1")));
+  EXPECT_FALSE(restricted.admits(make_address("2001:db9::7")));
+  EXPECT_TRUE(table.lookup("open.example.com")->admits(make_address("198.51.100.1")));
 }
 
 }  // namespace

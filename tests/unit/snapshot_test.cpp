@@ -91,8 +91,8 @@ TEST(Snapshot, EncodingIsCanonical) {
 TEST(Snapshot, EncodingIsTheJsonOfEveryField) {
   Snapshot snapshot;
   snapshot.generation = 18446744073709551615u;
-  snapshot.routes.push_back({"*.example.org", Wildcard::suffix, {{"fd00::7", 443, 1000000}, {"10.0.0.8", 1, 2}}, ProxyProtocol::v2});
-  snapshot.routes.push_back({"odd\"name\\\n\x01é", Wildcard::single_label, {}, ProxyProtocol::none});
+  snapshot.routes.push_back({"*.example.org", Wildcard::suffix, {{"fd00::7", 443, 1000000}, {"10.0.0.8", 1, 2}}, ProxyProtocol::v2, {}});
+  snapshot.routes.push_back({"odd\"name\\\n\x01é", Wildcard::single_label, {}, ProxyProtocol::none, {}});
   snapshot.default_backend = DefaultBackend{{{"10.0.0.9", 443, 1}}, ProxyProtocol::v1};
   const json expected = {
       {"version", 1},
@@ -311,6 +311,38 @@ TEST(Snapshot, RejectsAnUnknownProxyProtocol) {
               R"(route 1: "proxy_protocol" must be "none", "v1" or "v2")")
         << version;
   }
+}
+
+TEST(Snapshot, SourceRangesAreReadInCanonicalFormAndWrittenBack) {
+  auto document = valid_document();
+  route1(document)["allow_source_ranges"] = {"10.0.0.0/8", "192.0.2.7", "2001:DB8::/32"};
+  const Snapshot snapshot = decode(document.dump());
+  std::vector<std::string> texts;
+  for (const auto& range : snapshot.routes[1].allow_source_ranges) texts.push_back(range.to_string());
+  EXPECT_EQ(texts, (std::vector<std::string>{"10.0.0.0/8", "192.0.2.7/32", "2001:db8::/32"}));
+  EXPECT_TRUE(snapshot.routes[0].allow_source_ranges.empty());
+  EXPECT_EQ(decode(encode(snapshot)), snapshot);
+  EXPECT_EQ(json::parse(encode(snapshot))["routes"][1]["allow_source_ranges"],
+            json({"10.0.0.0/8", "192.0.2.7/32", "2001:db8::/32"}));
+  EXPECT_FALSE(json::parse(encode(snapshot))["routes"][0].contains("allow_source_ranges"));
+}
+
+TEST(Snapshot, RejectsSourceRangesThatAreNotCanonicalRanges) {
+  EXPECT_EQ(rejection_after([](json& d) { route1(d)["allow_source_ranges"] = "10.0.0.0/8"; }),
+            R"(route 1: "allow_source_ranges" must be an array)");
+  EXPECT_EQ(rejection_after([](json& d) { route1(d)["allow_source_ranges"] = {8}; }),
+            R"(route 1: "allow_source_ranges" must hold strings)");
+  EXPECT_EQ(rejection_after([](json& d) { route1(d)["allow_source_ranges"] = {"10.1.0.0/8"}; }),
+            R"(route 1: source range "10.1.0.0/8" has address bits set past its /8 prefix)");
+  EXPECT_EQ(rejection_after([](json& d) { route1(d)["allow_source_ranges"] = {"10.0.0.0/33"}; }),
+            R"(route 1: source range "10.0.0.0/33" has a prefix length that is not 0-32)");
+  EXPECT_EQ(rejection_after([](json& d) { route1(d)["allow_source_ranges"] = {"office.example.com/24"}; }),
+            R"(route 1: source range "office.example.com/24" is not an IPv4 or IPv6 address or range)");
+  EXPECT_EQ(rejection_after([](json& d) {
+              route1(d)["allow_source_ranges"] = json::array();
+              for (std::size_t i = 0; i <= kMaxSourceRanges; ++i) route1(d)["allow_source_ranges"].push_back("10.0.0.1");
+            }),
+            R"(route 1: "allow_source_ranges" has 1001 ranges, more than 1000)");
 }
 
 TEST(Snapshot, RejectsAnInvalidDefaultBackend) {

@@ -83,7 +83,8 @@ inline json in_namespace(json object, const std::string& namespace_name) {
 
 inline json https_slice_port(int port = 8443) { return json::array({{{"name", "https"}, {"port", port}, {"protocol", "TCP"}}}); }
 
-// "a.example.com -> 10.0.0.1:8443 10.0.0.2:8443" plus " proxy v1" when a PROXY header is sent.
+// "a.example.com -> 10.0.0.1:8443 10.0.0.2:8443", plus " proxy v1" when a PROXY header is sent and
+// " from 10.0.0.0/8" when only some clients are admitted.
 inline std::vector<std::string> rendered_routes(const snapshot::Snapshot& snapshot) {
   std::vector<std::string> lines;
   auto backends = [](const std::vector<snapshot::Backend>& list) {
@@ -94,6 +95,10 @@ inline std::vector<std::string> rendered_routes(const snapshot::Snapshot& snapsh
   for (const auto& route : snapshot.routes) {
     std::string line = route.hostname + " ->" + (route.backends.empty() ? " refused" : backends(route.backends));
     if (route.proxy_protocol != snapshot::ProxyProtocol::none) line += " proxy " + std::string(snapshot::to_string(route.proxy_protocol));
+    if (!route.allow_source_ranges.empty()) {
+      line += " from";
+      for (const auto& range : route.allow_source_ranges) line += " " + range.to_string();
+    }
     lines.push_back(line);
   }
   if (snapshot.default_backend) lines.push_back("default ->" + backends(snapshot.default_backend->backends));
