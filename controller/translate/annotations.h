@@ -1,6 +1,7 @@
 // The snigate.io annotations a user writes on Services (and Ingresses), and how their values read.
 #pragma once
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +18,7 @@ inline constexpr std::string_view kPort = "snigate.io/port";                   /
 inline constexpr std::string_view kProxyProtocol = "snigate.io/proxy-protocol";  // none | v1 | v2
 inline constexpr std::string_view kUpstream = "snigate.io/upstream";           // endpoints | service
 inline constexpr std::string_view kAllowSourceRanges = "snigate.io/allow-source-ranges";  // "10.0.0.0/8, 2001:db8::/32"
+inline constexpr std::string_view kAlpn = "snigate.io/alpn";  // "acme-tls/1": only clients offering one of these
 
 // nullopt when the value is not one the annotation allows; an absent annotation is the default.
 inline std::optional<snapshot::ProxyProtocol> proxy_protocol(const std::optional<std::string>& value) {
@@ -54,6 +56,27 @@ inline std::optional<std::vector<snapshot::SourceRange>> allow_source_ranges(con
     ranges.push_back(*range);
   }
   return ranges;
+}
+
+// The protocols of snigate.io/alpn, which make an object's routes ALPN routes; absent is none
+// (an ordinary route). nullopt, with `problem`, for a list the snapshot would refuse.
+inline std::optional<std::vector<std::string>> alpn_protocols(const std::optional<std::string>& value, std::string& problem) {
+  std::vector<std::string> protocols;
+  if (!value) return protocols;
+  for (auto& item : split_comma_list(*value)) {
+    const bool printable = std::all_of(item.begin(), item.end(), [](char c) { return c >= 0x21 && c <= 0x7e; });
+    if (item.size() > 255 || !printable) {
+      problem = std::string(kAlpn) + ": \"" + item + "\" is not 1-255 printable ASCII characters";
+      return std::nullopt;
+    }
+    if (std::find(protocols.begin(), protocols.end(), item) != protocols.end()) continue;
+    protocols.push_back(std::move(item));
+  }
+  if (protocols.empty() || protocols.size() > snapshot::kMaxAlpnProtocols) {
+    problem = std::string(kAlpn) + " must list 1-" + std::to_string(snapshot::kMaxAlpnProtocols) + " protocols";
+    return std::nullopt;
+  }
+  return protocols;
 }
 
 inline constexpr std::string_view kProxyProtocolValues = "none, v1 or v2";

@@ -2,6 +2,7 @@
 // on a hostname, with the route it asks for (whose backends may be empty: the name is still held).
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "snapshot/snapshot.h"
@@ -12,6 +13,9 @@ namespace snigate::controller::translate {
 struct RouteClaim {
   ObjectRef owner;
   snapshot::Route route;
+  // Not empty: a claim on only the clients that offer one of these ALPN protocols (an ACME
+  // solver's "acme-tls/1"), settled into the name's route as one of its alpn_routes.
+  std::vector<std::string> alpn = {};
 };
 
 struct Claims {

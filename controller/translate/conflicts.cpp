@@ -13,6 +13,36 @@ std::string listed(const std::vector<std::string>& names) {
   return text;
 }
 
+// Adds `claim`'s protocols that no older ALPN claim took to `route`, if its namespace owns the name.
+void add_alpn_route(const std::string& hostname, const RouteClaim& claim, const ObjectRef& owner, snapshot::Route& route,
+                    std::vector<Problem>& problems) {
+  if (claim.owner.namespace_name != owner.namespace_name) {
+    problems.push_back({claim.owner, "HostnameConflict",
+                        "hostname " + hostname + " belongs to namespace " + owner.namespace_name + " (" + owner.kind + " " +
+                            owner.qualified_name() + "): an ALPN route for it must be in that namespace"});
+    return;
+  }
+  snapshot::AlpnRoute alpn{{}, claim.route.backends, claim.route.proxy_protocol};
+  std::vector<std::string> taken;
+  for (const auto& protocol : claim.alpn) {
+    const bool free = std::none_of(route.alpn_routes.begin(), route.alpn_routes.end(), [&](const snapshot::AlpnRoute& older) {
+      return std::find(older.protocols.begin(), older.protocols.end(), protocol) != older.protocols.end();
+    });
+    (free ? alpn.protocols : taken).push_back(protocol);
+  }
+  if (!taken.empty()) {
+    problems.push_back({claim.owner, "HostnameConflict",
+                        "ALPN protocol(s) " + listed(taken) + " of hostname " + hostname + " are already routed by an older claim"});
+  }
+  if (alpn.protocols.empty()) return;
+  if (route.alpn_routes.size() == snapshot::kMaxAlpnRoutes) {
+    problems.push_back({claim.owner, "TooManyAlpnRoutes",
+                        "hostname " + hostname + " already has " + std::to_string(snapshot::kMaxAlpnRoutes) + " ALPN routes"});
+    return;
+  }
+  route.alpn_routes.push_back(std::move(alpn));
+}
+
 }  // namespace
 
 void HostnameClaims::add(const RouteClaim& claim) { claims_[claim.route.hostname].push_back(&claim); }
@@ -40,16 +70,27 @@ void HostnameClaims::settle(const HostnameDelegation& delegation, snapshot::Snap
       }
     }
     if (allowed.empty()) continue;
-    const RouteClaim* winner = *std::min_element(allowed.begin(), allowed.end(), [](const RouteClaim* left, const RouteClaim* right) {
-      return older_than(left->owner, right->owner);
-    });
-    snapshot.routes.push_back(winner->route);
-    for (const RouteClaim* claim : allowed) {
-      if (claim->owner == winner->owner) continue;  // one object naming a host twice is no conflict
-      problems.push_back({claim->owner, "HostnameConflict",
-                          "hostname " + hostname + " is already routed by " + winner->owner.kind + " " +
-                              winner->owner.qualified_name() + ", which is older"});
+    std::stable_sort(allowed.begin(), allowed.end(),
+              [](const RouteClaim* left, const RouteClaim* right) { return older_than(left->owner, right->owner); });
+    const auto plain = std::find_if(allowed.begin(), allowed.end(), [](const RouteClaim* claim) { return claim->alpn.empty(); });
+    const RouteClaim* owner = plain != allowed.end() ? *plain : allowed.front();
+    snapshot::Route route = owner->route;
+    if (!owner->alpn.empty()) {  // only ALPN claims: the name is held, its other clients refused
+      route.backends.clear();
+      route.proxy_protocol = snapshot::ProxyProtocol::none;
+      route.allow_source_ranges.clear();
     }
+    for (const RouteClaim* claim : allowed) {
+      if (claim->alpn.empty()) {
+        if (claim == owner || claim->owner == owner->owner) continue;  // one object naming a host twice is no conflict
+        problems.push_back({claim->owner, "HostnameConflict",
+                            "hostname " + hostname + " is already routed by " + owner->owner.kind + " " +
+                                owner->owner.qualified_name() + ", which is older"});
+      } else {
+        add_alpn_route(hostname, *claim, owner->owner, route, problems);
+      }
+    }
+    snapshot.routes.push_back(std::move(route));
   }
 }
 

@@ -1,6 +1,10 @@
 // Settles competing claims deterministically: a claim on a name not delegated to its namespace is
 // refused; of the rest, for each hostname the oldest claimant wins (creationTimestamp, then
 // namespace/name), whether or not its backends are up. Every loser is reported.
+// ALPN claims join the route of their name only from the namespace that owns the name (the
+// winner's, or without one the oldest ALPN claimant's): a tenant cannot take another tenant's
+// "acme-tls/1" clients, which would let it obtain certificates for the other tenant's names. Of
+// ALPN claims on the same protocol, the oldest wins.
 #pragma once
 
 #include <map>

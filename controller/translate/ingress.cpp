@@ -98,6 +98,12 @@ OurIngress claim_ingress(const model::ClusterState& state, const model::Ingress&
   // An invalid annotation leaves every route of the Ingress without backends: its names stay
   // claimed and refused, never served without the limit the user asked for.
   const bool annotations_valid = proxy_protocol && ranges;
+  std::string alpn_problem;
+  const auto alpn = annotations::alpn_protocols(ingress.meta.annotation(annotations::kAlpn), alpn_problem);
+  if (!alpn) {
+    claims.report(owner, "InvalidAnnotation", alpn_problem);
+    return {owner, ingress.load_balancer};
+  }
 
   bool default_backend_used = false;
   for (const auto& rule : ingress.rules) {
@@ -112,14 +118,14 @@ OurIngress claim_ingress(const model::ClusterState& state, const model::Ingress&
     }
     snapshot::Route route{*normalized, snapshot::Wildcard::single_label, {},
                           proxy_protocol.value_or(snapshot::ProxyProtocol::none),
-                          ranges.value_or(std::vector<snapshot::SourceRange>{})};
+                          ranges.value_or(std::vector<snapshot::SourceRange>{}), {}};
     const auto backend = rule_backend(rule, ingress, owner, claims, default_backend_used);
     if (backend && annotations_valid) {
       ResolvedBackends resolved = resolve(state, namespace_name, *backend);
       if (!resolved.ok()) claims.report(owner, resolved.problem_reason, "host " + rule.host + ": " + resolved.problem_message);
       route.backends = std::move(resolved.backends);
     }
-    claims.routes.push_back({owner, std::move(route)});
+    claims.routes.push_back({owner, std::move(route), *alpn});
   }
   if (ingress.default_backend && !default_backend_used) {
     claims.report(owner, "DefaultBackendIgnored",

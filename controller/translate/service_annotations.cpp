@@ -61,12 +61,19 @@ void claim_annotated_service(const model::ClusterState& state, const model::Serv
       }
     }
     if (valid_names.empty()) return;
+    std::string alpn_problem;
+    auto alpn = annotations::alpn_protocols(service.meta.annotation(annotations::kAlpn), alpn_problem);
+    if (!alpn) {
+      // No claim at all: an ALPN route that cannot be read must not become the name's only route.
+      claims.report(owner, "InvalidAnnotation", alpn_problem);
+      return;
+    }
 
     const snapshot::Route route = service_route(state, service, owner, claims);
     for (const std::string& name : valid_names) {
       snapshot::Route named = route;
       named.hostname = name;
-      claims.routes.push_back({owner, std::move(named)});
+      claims.routes.push_back({owner, std::move(named), *alpn});
     }
   }
 }

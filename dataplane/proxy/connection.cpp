@@ -301,7 +301,9 @@ void Connection::route() {
   route_metrics_ = target->metrics();
   route_name_ = target->name();
   counters_ = &target->counters(worker_.index());
-  if (!target->admits(client_endpoint_.address())) {
+  if (auto by_alpn = target->for_alpn(setup_->parser.hello().alpn)) {
+    target = std::move(by_alpn);
+  } else if (!target->admits(client_endpoint_.address())) {
     refuse(tls::AlertDescription::access_denied, metrics::Outcome::source_denied,
            "the client's address is outside the route's allow_source_ranges");
     return;

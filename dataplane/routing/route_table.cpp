@@ -26,17 +26,36 @@ std::size_t random_start() {
 
 RouteTarget::RouteTarget(std::string name, const std::vector<snapshot::Backend>& backends,
                          snapshot::ProxyProtocol proxy_protocol,
-                         std::vector<snapshot::SourceRange> allow_source_ranges, std::size_t workers,
-                         std::size_t first, std::shared_ptr<metrics::RouteMetrics> metrics)
+                         std::vector<snapshot::SourceRange> allow_source_ranges,
+                         std::vector<snapshot::AlpnRoute> alpn_routes, std::size_t workers, std::size_t first,
+                         std::shared_ptr<metrics::RouteMetrics> metrics)
     : name_(std::move(name)),
       source_backends_(backends),
       proxy_protocol_(proxy_protocol),
       allow_source_ranges_(std::move(allow_source_ranges)),
+      source_alpn_routes_(std::move(alpn_routes)),
       balancer_(weights_of(backends), workers, first),
       metrics_(metrics ? std::move(metrics) : std::make_shared<metrics::RouteMetrics>(workers)) {
   for (const auto& backend : backends) {
     backends_.emplace_back(boost::asio::ip::make_address(backend.address), backend.port);
   }
+  for (const auto& alpn : source_alpn_routes_) {
+    alpn_targets_.push_back(std::make_shared<const RouteTarget>(name_, alpn.backends, alpn.proxy_protocol,
+                                                                std::vector<snapshot::SourceRange>{},
+                                                                std::vector<snapshot::AlpnRoute>{}, workers, first,
+                                                                metrics_));
+  }
+}
+
+std::shared_ptr<const RouteTarget> RouteTarget::for_alpn(const std::vector<std::string>& offered) const {
+  if (alpn_targets_.empty()) return nullptr;
+  const auto considered = offered.begin() + static_cast<std::ptrdiff_t>(std::min(offered.size(), kAlpnProtocolsConsidered));
+  for (std::size_t i = 0; i < source_alpn_routes_.size(); ++i) {
+    for (const auto& protocol : source_alpn_routes_[i].protocols) {
+      if (std::find(offered.begin(), considered, protocol) != considered) return alpn_targets_[i];
+    }
+  }
+  return nullptr;
 }
 
 bool RouteTarget::admits(const boost::asio::ip::address& address) const {
@@ -63,12 +82,12 @@ const RouteTable::Target* RouteTable::same_name(const snapshot::Route& route, co
 
 RouteTable::Target RouteTable::target_for(const snapshot::Route& route, std::size_t workers, const RouteTable* previous) const {
   const Target* before = same_name(route, previous);
-  if (before != nullptr && (*before)->serves(route.backends, route.proxy_protocol, route.allow_source_ranges) &&
+  if (before != nullptr && (*before)->serves(route.backends, route.proxy_protocol, route.allow_source_ranges, route.alpn_routes) &&
       (!route.is_wildcard() || previous->wildcards_.at(route.hostname.substr(2)).mode == route.wildcard)) {
     return *before;
   }
   return std::make_shared<const RouteTarget>(route.hostname, route.backends, route.proxy_protocol,
-                                             route.allow_source_ranges, workers, random_start(),
+                                             route.allow_source_ranges, route.alpn_routes, workers, random_start(),
                                              before != nullptr ? (*before)->metrics() : nullptr);
 }
 
@@ -85,11 +104,12 @@ RouteTable::RouteTable(snapshot::Snapshot snapshot, std::size_t workers, const R
   }
   if (snapshot_.default_backend) {
     const auto& wanted = *snapshot_.default_backend;
-    if (previous != nullptr && previous->default_ && previous->default_->serves(wanted.backends, wanted.proxy_protocol, {})) {
+    if (previous != nullptr && previous->default_ && previous->default_->serves(wanted.backends, wanted.proxy_protocol, {}, {})) {
       default_ = previous->default_;
     } else {
       default_ = std::make_shared<const RouteTarget>("default", wanted.backends, wanted.proxy_protocol,
-                                                     std::vector<snapshot::SourceRange>{}, workers, random_start(),
+                                                     std::vector<snapshot::SourceRange>{},
+                                                     std::vector<snapshot::AlpnRoute>{}, workers, random_start(),
                                                      previous && previous->default_ ? previous->default_->metrics()
                                                                                     : nullptr);
     }

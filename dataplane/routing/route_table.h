@@ -23,21 +23,28 @@ class RouteTarget {
  public:
   // Worker w starts at backend (first + w * backends / workers) % backends: see BackendBalancer.
   // `metrics`: the counters of the route this target replaces, or nullptr for new ones.
+  // Each of `alpn_routes` becomes a target of its own, counted with this one.
   RouteTarget(std::string name, const std::vector<snapshot::Backend>& backends,
               snapshot::ProxyProtocol proxy_protocol, std::vector<snapshot::SourceRange> allow_source_ranges,
-              std::size_t workers, std::size_t first = 0, std::shared_ptr<metrics::RouteMetrics> metrics = nullptr);
+              std::vector<snapshot::AlpnRoute> alpn_routes, std::size_t workers, std::size_t first = 0,
+              std::shared_ptr<metrics::RouteMetrics> metrics = nullptr);
 
   const std::string& name() const { return name_; }  // the route's hostname, or "default"
   // Whether this target serves exactly what the route (or default backend) asks for.
   bool serves(const std::vector<snapshot::Backend>& backends, snapshot::ProxyProtocol proxy_protocol,
-              const std::vector<snapshot::SourceRange>& allow_source_ranges) const {
+              const std::vector<snapshot::SourceRange>& allow_source_ranges,
+              const std::vector<snapshot::AlpnRoute>& alpn_routes) const {
     return source_backends_ == backends && proxy_protocol_ == proxy_protocol &&
-           allow_source_ranges_ == allow_source_ranges;
+           allow_source_ranges_ == allow_source_ranges && source_alpn_routes_ == alpn_routes;
   }
   const std::vector<boost::asio::ip::tcp::endpoint>& backends() const { return backends_; }
   snapshot::ProxyProtocol proxy_protocol() const { return proxy_protocol_; }
   // Whether a client at `address` may use this route (IPv4-mapped IPv6 clients unmapped first).
   bool admits(const boost::asio::ip::address& address) const;
+  // The target of the first ALPN route listing a protocol the client offers (of the first
+  // kAlpnProtocolsConsidered it offers), or nullptr: the client stays with this target.
+  std::shared_ptr<const RouteTarget> for_alpn(const std::vector<std::string>& offered) const;
+  static constexpr std::size_t kAlpnProtocolsConsidered = 32;
 
   // The backend `worker` should try first; on failure callers continue with the following ones.
   std::size_t first_backend(std::size_t worker) const { return balancer_.pick(worker); }
@@ -53,6 +60,8 @@ class RouteTarget {
   std::vector<boost::asio::ip::tcp::endpoint> backends_;
   snapshot::ProxyProtocol proxy_protocol_;
   std::vector<snapshot::SourceRange> allow_source_ranges_;
+  std::vector<snapshot::AlpnRoute> source_alpn_routes_;
+  std::vector<std::shared_ptr<const RouteTarget>> alpn_targets_;  // one per source_alpn_routes_ entry
   mutable BackendBalancer balancer_;  // each worker writes only its own cache lines of it
   std::shared_ptr<metrics::RouteMetrics> metrics_;
 };

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <algorithm>
 #include <cstring>
 #include <initializer_list>
 #include <optional>
@@ -135,9 +136,49 @@ std::vector<SourceRange> read_source_ranges(const object& fields, const std::str
   return ranges;
 }
 
+bool is_printable_ascii(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x21 && c <= 0x7e; });
+}
+
+std::vector<AlpnRoute> read_alpn_routes(const object& fields, const std::string& where) {
+  const auto found = find(fields, "alpn_routes");
+  if (!found) return {};
+  array entries;
+  if (found->get(entries) != simdjson::SUCCESS) reject(where, "\"alpn_routes\" must be an array");
+  if (entries.size() > kMaxAlpnRoutes) {
+    reject(where, "\"alpn_routes\" has more than " + std::to_string(kMaxAlpnRoutes) + " entries");
+  }
+  std::vector<AlpnRoute> routes;
+  std::set<std::string, std::less<>> seen;
+  std::size_t i = 0;
+  for (const element entry : entries) {
+    const std::string at = where + ": alpn route " + std::to_string(i++);
+    const object alpn_fields = require_only_keys(entry, at, {"protocols", "backends", "proxy_protocol"});
+    AlpnRoute route;
+    array protocols;
+    const auto listed = find(alpn_fields, "protocols");
+    if (!listed || listed->get(protocols) != simdjson::SUCCESS || protocols.size() == 0 ||
+        protocols.size() > kMaxAlpnProtocols) {
+      reject(at, "\"protocols\" must be an array of 1-" + std::to_string(kMaxAlpnProtocols) + " protocol names");
+    }
+    for (const element protocol : protocols) {
+      const auto name = string_of(protocol);
+      if (!name || name->empty() || name->size() > 255 || !is_printable_ascii(*name)) {
+        reject(at, "a protocol name must be 1-255 printable ASCII characters");
+      }
+      if (!seen.emplace(*name).second) reject(at, "protocol \"" + std::string(*name) + "\" is listed twice in the route");
+      route.protocols.emplace_back(*name);
+    }
+    route.backends = read_backends(alpn_fields, at, EmptyBackends::allowed);
+    route.proxy_protocol = read_proxy_protocol(alpn_fields, at);
+    routes.push_back(std::move(route));
+  }
+  return routes;
+}
+
 Route read_route(const element& entry, const std::string& where) {
-  const object fields =
-      require_only_keys(entry, where, {"hostname", "wildcard", "backends", "proxy_protocol", "allow_source_ranges"});
+  const object fields = require_only_keys(
+      entry, where, {"hostname", "wildcard", "backends", "proxy_protocol", "allow_source_ranges", "alpn_routes"});
   const auto name = string_of(find(fields, "hostname"));
   if (!name) reject(where, "\"hostname\" must be a string");
   auto normalized = hostname::normalize(*name, /*allow_wildcard=*/true);
@@ -158,6 +199,7 @@ Route read_route(const element& entry, const std::string& where) {
   route.backends = read_backends(fields, where, EmptyBackends::allowed);
   route.proxy_protocol = read_proxy_protocol(fields, where);
   route.allow_source_ranges = read_source_ranges(fields, where);
+  route.alpn_routes = read_alpn_routes(fields, where);
   return route;
 }
 
@@ -296,6 +338,24 @@ std::string encode(const Snapshot& snapshot) {
       for (std::size_t r = 0; r < route.allow_source_ranges.size(); ++r) {
         if (r > 0) out += ',';
         append_string(out, route.allow_source_ranges[r].to_string());
+      }
+      out += "],";
+    }
+    if (!route.alpn_routes.empty()) {
+      out += "\"alpn_routes\":[";
+      for (std::size_t a = 0; a < route.alpn_routes.size(); ++a) {
+        const AlpnRoute& alpn = route.alpn_routes[a];
+        if (a > 0) out += ',';
+        out += "{\"backends\":";
+        append_backends(out, alpn.backends);
+        out += ",\"protocols\":[";
+        for (std::size_t p = 0; p < alpn.protocols.size(); ++p) {
+          if (p > 0) out += ',';
+          append_string(out, alpn.protocols[p]);
+        }
+        out += "],\"proxy_protocol\":";
+        append_string(out, to_string(alpn.proxy_protocol));
+        out += '}';
       }
       out += "],";
     }

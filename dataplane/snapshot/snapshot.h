@@ -15,6 +15,9 @@ namespace snigate::snapshot {
 
 inline constexpr int kFormatVersion = 1;
 inline constexpr std::uint32_t kMaxWeight = 1'000'000;
+// ALPN routes per route, and protocols per ALPN route, at most.
+inline constexpr std::size_t kMaxAlpnRoutes = 16;
+inline constexpr std::size_t kMaxAlpnProtocols = 16;
 
 enum class ProxyProtocol { none, v1, v2 };
 // single_label: "*.example.com" matches "a.example.com" only; suffix: any depth (Gateway API).
@@ -27,6 +30,15 @@ struct Backend {
   bool operator==(const Backend&) const = default;
 };
 
+// Where a route's clients go when they offer one of `protocols` in their ALPN extension (an ACME
+// TLS-ALPN-01 solver for "acme-tls/1", say) instead of to the route's own backends.
+struct AlpnRoute {
+  std::vector<std::string> protocols;  // 1-255 printable ASCII bytes each, unique within the route
+  std::vector<Backend> backends;       // empty: those clients are refused
+  ProxyProtocol proxy_protocol = ProxyProtocol::none;
+  bool operator==(const AlpnRoute&) const = default;
+};
+
 struct Route {
   std::string hostname;  // normalized: lower case, no trailing dot; "*." prefix for wildcards
   Wildcard wildcard = Wildcard::single_label;  // meaningful for wildcard hostnames only
@@ -35,6 +47,9 @@ struct Route {
   // Empty: every client. Otherwise only clients inside one of them; the rest get a fatal
   // access_denied alert.
   std::vector<SourceRange> allow_source_ranges;
+  // Tried in order before the route's own backends: the first that lists any protocol the client
+  // offers takes the client. Not limited by allow_source_ranges.
+  std::vector<AlpnRoute> alpn_routes;
   bool operator==(const Route&) const = default;
   bool is_wildcard() const { return hostname.starts_with("*."); }
 };

@@ -27,13 +27,18 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 def route(hostname: str, *ports: int, wildcard: str | None = None, proxy_protocol: str = "none",
-          address: str = "127.0.0.1", allow_source_ranges: list[str] | None = None) -> dict:
+          address: str = "127.0.0.1", allow_source_ranges: list[str] | None = None,
+          alpn_routes: dict[tuple[str, ...], int] | None = None) -> dict:
+    """alpn_routes: protocols -> the port of the backend that takes clients offering any of them."""
     entry = {"hostname": hostname, "proxy_protocol": proxy_protocol,
              "backends": [{"address": address, "port": port, "weight": 1} for port in ports]}
     if wildcard:
         entry["wildcard"] = wildcard
     if allow_source_ranges is not None:
         entry["allow_source_ranges"] = allow_source_ranges
+    if alpn_routes:
+        entry["alpn_routes"] = [{"protocols": list(protocols), "backends": [{"address": address, "port": port}]}
+                                for protocols, port in alpn_routes.items()]
     return entry
 
 

@@ -123,6 +123,26 @@ def test_a_route_with_source_ranges_serves_clients_inside_them_and_denies_the_re
         'snigate_connections_total{route="office.example.com",outcome="source_denied"}', 2) == 2
 
 
+def test_acme_tls_alpn_clients_reach_the_solver_and_everyone_else_the_application(backend_factory, dataplane_factory):
+    app = backend_factory("shop.example.com")
+    solver = backend_factory("acme-solver.example.com")
+    dataplane = dataplane_factory(routes=snapshot(1, [
+        route("shop.example.com", app.port, allow_source_ranges=["127.0.0.2/32"],
+              alpn_routes={("acme-tls/1",): solver.port})]))
+    # An ACME server's validation offers acme-tls/1 alone (RFC 8737), from wherever it is.
+    with python_connect(dataplane.port, "shop.example.com", alpn=["acme-tls/1"], source="127.0.0.3") as tls:
+        assert peer_common_name(tls) == "acme-solver.example.com"
+    result = subprocess.run(["openssl", "s_client", "-connect", f"127.0.0.1:{dataplane.port}",
+                             "-servername", "shop.example.com", "-alpn", "acme-tls/1"],
+                            input=b"", capture_output=True, timeout=20)
+    assert "CN = acme-solver.example.com" in result.stdout.decode(errors="replace")
+    with python_connect(dataplane.port, "shop.example.com", alpn=["h2", "http/1.1"], source="127.0.0.2") as tls:
+        assert peer_common_name(tls) == "shop.example.com"
+    # The application's source ranges still hold for everything that is not the solver's.
+    with pytest.raises(ssl.SSLError, match="ACCESS_DENIED"):
+        python_connect(dataplane.port, "shop.example.com", alpn=["h2"], source="127.0.0.3")
+
+
 def test_no_sni_and_unknown_names_go_to_the_default_backend(backend_factory, dataplane_factory):
     a = backend_factory("a.example.com")
     fallback = backend_factory("default.example.com")

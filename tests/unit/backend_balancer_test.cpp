@@ -76,7 +76,7 @@ TEST(BackendBalancer, MaximumWeightsStillTakeTurns) {
 
 TEST(BackendBalancer, EachWorkerFollowsItsOwnSequence) {
   std::vector<snapshot::Backend> backends{{"10.0.0.1", 443, 5}, {"10.0.0.2", 443, 1}, {"10.0.0.3", 443, 1}};
-  RouteTarget target("www.example.com", backends, snapshot::ProxyProtocol::none, {}, /*workers=*/3);
+  RouteTarget target("www.example.com", backends, snapshot::ProxyProtocol::none, {}, {}, /*workers=*/3);
   std::string worker0, worker1, worker2;
   for (int i = 0; i < 7; ++i) {
     worker0 += static_cast<char>('a' + target.first_backend(0));

@@ -187,6 +187,29 @@ TEST(RouteTable, AChangedRouteGetsANewTarget) {
   EXPECT_NE(fourth.lookup("shop.example.com"), first.lookup("shop.example.com")) << "source ranges are part of it";
 }
 
+TEST(RouteTable, AClientOfferingAnAlpnRoutesProtocolGoesToItsTargetCountedWithTheRoute) {
+  Route shop = route("shop.example.com");
+  std::string problem;
+  shop.allow_source_ranges = {*snapshot::SourceRange::parse("192.0.2.0/24", problem)};
+  shop.alpn_routes = {{{"acme-tls/1"}, {Backend{"10.0.0.9", 8443, 1}}, snapshot::ProxyProtocol::none},
+                      {{"x-legacy", "h2"}, {}, snapshot::ProxyProtocol::v2}};
+  const RouteTable table(snapshot_of({shop}), 1);
+  const auto target = table.find("shop.example.com");
+  EXPECT_EQ(target->for_alpn({}), nullptr);
+  EXPECT_EQ(target->for_alpn({"http/1.1"}), nullptr);
+  const auto solver = target->for_alpn({"acme-tls/1"});
+  ASSERT_NE(solver, nullptr);
+  EXPECT_EQ(solver->backends()[0].port(), 8443);
+  EXPECT_TRUE(solver->admits(boost::asio::ip::make_address("203.0.113.1"))) << "not limited by the route's ranges";
+  EXPECT_EQ(solver->metrics(), target->metrics());
+  EXPECT_EQ(target->for_alpn({"http/1.1", "h2"})->proxy_protocol(), snapshot::ProxyProtocol::v2)
+      << "any protocol the client offers, whatever its preference";
+  EXPECT_EQ(target->for_alpn({"h2", "acme-tls/1"}), solver) << "the first ALPN route that matches wins";
+  std::vector<std::string> many(RouteTarget::kAlpnProtocolsConsidered, "x");
+  many.push_back("acme-tls/1");
+  EXPECT_EQ(target->for_alpn(many), nullptr) << "only the first protocols a client offers are considered";
+}
+
 TEST(RouteTable, ATargetAdmitsOnlyClientsInsideItsSourceRanges) {
   using boost::asio::ip::make_address;
   Route open = route("open.example.com");

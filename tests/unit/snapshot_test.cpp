@@ -91,8 +91,8 @@ TEST(Snapshot, EncodingIsCanonical) {
 TEST(Snapshot, EncodingIsTheJsonOfEveryField) {
   Snapshot snapshot;
   snapshot.generation = 18446744073709551615u;
-  snapshot.routes.push_back({"*.example.org", Wildcard::suffix, {{"fd00::7", 443, 1000000}, {"10.0.0.8", 1, 2}}, ProxyProtocol::v2, {}});
-  snapshot.routes.push_back({"odd\"name\\\n\x01é", Wildcard::single_label, {}, ProxyProtocol::none, {}});
+  snapshot.routes.push_back({"*.example.org", Wildcard::suffix, {{"fd00::7", 443, 1000000}, {"10.0.0.8", 1, 2}}, ProxyProtocol::v2, {}, {}});
+  snapshot.routes.push_back({"odd\"name\\\n\x01é", Wildcard::single_label, {}, ProxyProtocol::none, {}, {}});
   snapshot.default_backend = DefaultBackend{{{"10.0.0.9", 443, 1}}, ProxyProtocol::v1};
   const json expected = {
       {"version", 1},
@@ -343,6 +343,39 @@ TEST(Snapshot, RejectsSourceRangesThatAreNotCanonicalRanges) {
               for (std::size_t i = 0; i <= kMaxSourceRanges; ++i) route1(d)["allow_source_ranges"].push_back("10.0.0.1");
             }),
             R"(route 1: "allow_source_ranges" has 1001 ranges, more than 1000)");
+}
+
+TEST(Snapshot, AlpnRoutesAreReadInOrderAndWrittenBack) {
+  auto document = valid_document();
+  route1(document)["alpn_routes"] = {
+      {{"protocols", {"acme-tls/1"}}, {"backends", {{{"address", "10.0.0.9"}, {"port", 8443}}}}},
+      {{"protocols", {"h2", "http/1.1"}}, {"backends", json::array()}, {"proxy_protocol", "v1"}}};
+  const Snapshot snapshot = decode(document.dump());
+  ASSERT_EQ(snapshot.routes[1].alpn_routes.size(), 2u);
+  EXPECT_EQ(snapshot.routes[1].alpn_routes[0],
+            (AlpnRoute{{"acme-tls/1"}, {{"10.0.0.9", 8443, 1}}, ProxyProtocol::none}));
+  EXPECT_EQ(snapshot.routes[1].alpn_routes[1], (AlpnRoute{{"h2", "http/1.1"}, {}, ProxyProtocol::v1}));
+  EXPECT_EQ(decode(encode(snapshot)), snapshot);
+  EXPECT_FALSE(json::parse(encode(snapshot))["routes"][0].contains("alpn_routes"));
+}
+
+TEST(Snapshot, RejectsAlpnRoutesThatCouldNotMatchOrWouldBeAmbiguous) {
+  const auto with = [](json alpn_routes) {
+    return rejection_after([&](json& d) { route1(d)["alpn_routes"] = alpn_routes; });
+  };
+  EXPECT_EQ(with("acme-tls/1"), R"(route 1: "alpn_routes" must be an array)");
+  EXPECT_EQ(with({{{"protocols", json::array()}, {"backends", json::array()}}}),
+            R"(route 1: alpn route 0: "protocols" must be an array of 1-16 protocol names)");
+  EXPECT_EQ(with({{{"protocols", {""}}, {"backends", json::array()}}}),
+            R"(route 1: alpn route 0: a protocol name must be 1-255 printable ASCII characters)");
+  EXPECT_EQ(with({{{"protocols", {"h 2"}}, {"backends", json::array()}}}),
+            R"(route 1: alpn route 0: a protocol name must be 1-255 printable ASCII characters)");
+  EXPECT_EQ(with({{{"protocols", {"h2"}}, {"backends", json::array()}},
+                  {{"protocols", {"acme-tls/1", "h2"}}, {"backends", json::array()}}}),
+            R"(route 1: alpn route 1: protocol "h2" is listed twice in the route)");
+  EXPECT_EQ(with({{{"protocols", {"h2"}}}}), R"(route 1: alpn route 0: "backends" must be an array)");
+  EXPECT_EQ(with({{{"protocols", {"h2"}}, {"backends", json::array()}, {"weight", 1}}}),
+            R"(route 1: alpn route 0: unknown field "weight")");
 }
 
 TEST(Snapshot, RejectsAnInvalidDefaultBackend) {

@@ -21,6 +21,57 @@ Objects& add_service(Objects& objects, const std::string& namespace_name, const 
   return objects;
 }
 
+// A Service that takes the clients of `hostnames` offering one of `alpn` (snigate.io/alpn).
+Objects& add_alpn_service(Objects& objects, const std::string& namespace_name, const std::string& name,
+                          const std::string& hostnames, const std::string& alpn, const std::string& address,
+                          const std::string& created = "2025-01-01T00:00:00Z") {
+  add_service(objects, namespace_name, name, hostnames, address, created);
+  objects.services.back() = with(objects.services.back(), "/metadata/annotations/snigate.io~1alpn", alpn);
+  return objects;
+}
+
+TEST(AlpnRoutes, AnAcmeSolverInTheNamesNamespaceTakesOnlyItsAlpnClients) {
+  Objects objects;
+  add_service(objects, "shop", "web", "a.example.com", "10.0.0.1");
+  add_alpn_service(objects, "shop", "solver", "a.example.com", "acme-tls/1", "10.0.0.9", "2026-01-01T00:00:00Z");
+  const Translation translation = translate_objects(objects);
+  EXPECT_EQ(rendered_routes(translation.snapshot),
+            std::vector<std::string>{"a.example.com -> 10.0.0.1:8443, alpn acme-tls/1 -> 10.0.0.9:8443"});
+  EXPECT_TRUE(translation.problems.empty());
+}
+
+TEST(AlpnRoutes, AnotherTenantCannotTakeTheAcmeClientsOfANameItDoesNotOwn) {
+  Objects objects;
+  add_service(objects, "bank", "login", "login.bank.example", "10.0.0.1", "2026-01-01T00:00:00Z");
+  // Older than the bank's Service, and still refused: the name is the bank's.
+  add_alpn_service(objects, "mallory", "solver", "login.bank.example", "acme-tls/1", "10.6.6.6", "2020-01-01T00:00:00Z");
+  const Translation translation = translate_objects(objects);
+  EXPECT_EQ(rendered_routes(translation.snapshot), std::vector<std::string>{"login.bank.example -> 10.0.0.1:8443"});
+  EXPECT_EQ(rendered_problems(translation.problems), std::vector<std::string>{"Service mallory/solver HostnameConflict"});
+}
+
+TEST(AlpnRoutes, AnAlpnClaimAloneHoldsTheNameAndRefusesEveryOtherClient) {
+  Objects objects;
+  add_alpn_service(objects, "shop", "solver", "new.example.com", "acme-tls/1", "10.0.0.9");
+  add_service(objects, "other", "wild", "*.example.com", "10.0.0.5");
+  const Translation translation = translate_objects(objects);
+  EXPECT_EQ(rendered_routes(translation.snapshot),
+            (std::vector<std::string>{"*.example.com -> 10.0.0.5:8443", "new.example.com -> refused, alpn acme-tls/1 -> 10.0.0.9:8443"}));
+}
+
+TEST(AlpnRoutes, OfTwoClaimsOnOneProtocolTheOlderWinsAndInvalidListsClaimNothing) {
+  Objects objects;
+  add_service(objects, "shop", "web", "a.example.com", "10.0.0.1");
+  add_alpn_service(objects, "shop", "old-solver", "a.example.com", "acme-tls/1", "10.0.0.8", "2025-06-01T00:00:00Z");
+  add_alpn_service(objects, "shop", "new-solver", "a.example.com", "acme-tls/1, x-probe", "10.0.0.9", "2026-01-01T00:00:00Z");
+  add_alpn_service(objects, "shop", "typo", "a.example.com", "acme tls", "10.0.0.7");
+  const Translation translation = translate_objects(objects);
+  EXPECT_EQ(rendered_routes(translation.snapshot),
+            std::vector<std::string>{"a.example.com -> 10.0.0.1:8443, alpn acme-tls/1 -> 10.0.0.8:8443, alpn x-probe -> 10.0.0.9:8443"});
+  EXPECT_EQ(rendered_problems(translation.problems),
+            (std::vector<std::string>{"Service shop/new-solver HostnameConflict", "Service shop/typo InvalidAnnotation"}));
+}
+
 HostnameDelegation delegation(std::vector<std::string> rules) {
   HostnameDelegation result;
   for (const auto& rule : rules) EXPECT_EQ(result.add_rule(rule), std::nullopt) << rule;

@@ -84,7 +84,8 @@ inline json in_namespace(json object, const std::string& namespace_name) {
 inline json https_slice_port(int port = 8443) { return json::array({{{"name", "https"}, {"port", port}, {"protocol", "TCP"}}}); }
 
 // "a.example.com -> 10.0.0.1:8443 10.0.0.2:8443", plus " proxy v1" when a PROXY header is sent and
-// " from 10.0.0.0/8" when only some clients are admitted.
+// " from 10.0.0.0/8" when only some clients are admitted, and ", alpn acme-tls/1 -> 10.0.0.9:8443"
+// for each ALPN route.
 inline std::vector<std::string> rendered_routes(const snapshot::Snapshot& snapshot) {
   std::vector<std::string> lines;
   auto backends = [](const std::vector<snapshot::Backend>& list) {
@@ -98,6 +99,11 @@ inline std::vector<std::string> rendered_routes(const snapshot::Snapshot& snapsh
     if (!route.allow_source_ranges.empty()) {
       line += " from";
       for (const auto& range : route.allow_source_ranges) line += " " + range.to_string();
+    }
+    for (const auto& alpn : route.alpn_routes) {
+      line += ", alpn";
+      for (const auto& protocol : alpn.protocols) line += " " + protocol;
+      line += " ->" + (alpn.backends.empty() ? std::string(" refused") : backends(alpn.backends));
     }
     lines.push_back(line);
   }
