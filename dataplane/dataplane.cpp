@@ -50,7 +50,8 @@ Dataplane::Dataplane(Options options)
   }
   for (std::size_t i = 0; i < options_.workers; ++i) {
     workers_.push_back(std::make_unique<proxy::Worker>(i, proxy::SharedState{options_.proxy, routes_, limit_, hello_budget_},
-                                                       options_.listen, options_.optional_listen));
+                                                       options_.listen, options_.optional_listen,
+                                                       options_.proxy_protocol_listen));
   }
   if (!options_.control_socket.empty()) {
     snapshot_server_ = std::make_unique<control::SnapshotServer>(io_, options_.control_socket,

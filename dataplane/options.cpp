@@ -19,6 +19,24 @@ std::uint64_t parse_number(std::string_view text, std::string_view flag, int bas
   return value;
 }
 
+// "10.0.0.0/16,fd00::/8"
+std::vector<snapshot::SourceRange> parse_source_ranges(std::string_view text) {
+  std::vector<snapshot::SourceRange> ranges;
+  while (!text.empty()) {
+    const auto comma = text.find(',');
+    const std::string_view item = text.substr(0, comma);
+    if (!item.empty()) {
+      std::string problem;
+      auto range = snapshot::SourceRange::parse(item, problem);
+      if (!range) throw std::invalid_argument("\"" + std::string(item) + "\" " + problem);
+      ranges.push_back(*range);
+    }
+    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+  }
+  if (ranges.empty()) throw std::invalid_argument("no address range given");
+  return ranges;
+}
+
 }  // namespace
 
 std::chrono::milliseconds parse_duration(std::string_view text) {
@@ -58,6 +76,15 @@ snigate-controller); at least one is required. Format: docs/snapshot.md.
 Flags:
   --listen ADDR:PORT           address to accept clients on; repeatable, IPv4 or [IPv6]
                                (default 0.0.0.0:8443 and, where the host has IPv6, [::]:8443)
+  --proxy-protocol-listen ADDR:PORT
+                               address to accept clients on behind a load balancer that sends
+                               a PROXY protocol header (v1 or v2) first: its client address is
+                               the one logged, matched against source ranges and passed on;
+                               a connection without a valid header within the hello deadline
+                               is closed (repeatable; needs --proxy-protocol-from)
+  --proxy-protocol-from CIDRS  comma-separated load balancer addresses (10.0.0.0/16,fd00::/8)
+                               trusted to send PROXY headers; others are refused on those
+                               listeners (repeatable)
   --workers N                  worker threads, each with its own epoll loop and SO_REUSEPORT
                                listener (default: the CPUs this process may run on, capped by
                                its container's CPU quota, cgroup v2 or v1, rounded up)
@@ -120,6 +147,10 @@ Options parse_options(int argc, const char* const argv[]) {
       options.version = true;
     } else if (flag == "--listen") {
       options.listen.push_back(with_flag(parse_endpoint));
+    } else if (flag == "--proxy-protocol-listen") {
+      options.proxy_protocol_listen.push_back(with_flag(parse_endpoint));
+    } else if (flag == "--proxy-protocol-from") {
+      for (const auto& range : with_flag(parse_source_ranges)) options.proxy.proxy_protocol_from.push_back(range);
     } else if (flag == "--workers") {
       options.workers = parse_number(value(), flag);
       if (options.workers == 0 || options.workers > 1024) throw std::invalid_argument("--workers must be 1-1024");
@@ -166,7 +197,11 @@ Options parse_options(int argc, const char* const argv[]) {
     }
   }
   if (options.help || options.version) return options;
-  if (options.listen.empty()) {
+  if (!options.proxy_protocol_listen.empty() && options.proxy.proxy_protocol_from.empty()) {
+    throw std::invalid_argument("--proxy-protocol-listen needs --proxy-protocol-from: whoever may send the header decides "
+                                "what client address every connection has");
+  }
+  if (options.listen.empty() && options.proxy_protocol_listen.empty()) {
     options.listen.push_back(parse_endpoint("0.0.0.0:8443"));
     options.optional_listen.push_back(parse_endpoint("[::]:8443"));
   }

@@ -19,6 +19,8 @@ struct Options {
   std::vector<boost::asio::ip::tcp::endpoint> listen;
   // Listened on where the host supports them: the default's IPv6 half.
   std::vector<boost::asio::ip::tcp::endpoint> optional_listen;
+  // Listeners whose clients come through a load balancer sending a PROXY protocol header.
+  std::vector<boost::asio::ip::tcp::endpoint> proxy_protocol_listen;
   std::size_t workers = 0;
   std::string routes_file;
   std::string control_socket;

@@ -29,8 +29,9 @@ enum class Outcome {
   reset,                 // a socket error after proxying began
   drain_timeout,         // still open when the --drain-timeout ran out at shutdown
   source_denied,         // the client's address is outside the route's allow_source_ranges: access_denied
+  proxy_header_error,    // a --proxy-protocol-listen connection from an untrusted source or without a valid header
 };
-inline constexpr std::size_t kOutcomeCount = 11;
+inline constexpr std::size_t kOutcomeCount = 12;
 std::string_view to_string(Outcome outcome);
 
 // ClientHello failures: the parser's reasons, then the two that happen around it.

@@ -13,6 +13,7 @@
 #include "log/log.h"
 #include "proxy/tcp_sockets.h"
 #include "routing/proxy_protocol_header.h"
+#include "routing/proxy_protocol_parser.h"
 
 namespace snigate::proxy {
 namespace {
@@ -71,10 +72,12 @@ nlohmann::json alpn_log_value(std::string_view summary) {
 
 }  // namespace
 
-Connection::Connection(Worker& worker, io::UniqueFd client, const tcp::endpoint& peer, ConnectionLimit::Slot slot)
+Connection::Connection(Worker& worker, io::UniqueFd client, const tcp::endpoint& peer, ConnectionLimit::Slot slot,
+                       bool expects_proxy_header)
     : worker_(worker),
       slot_(std::move(slot)),
       client_(std::move(client)),
+      awaiting_proxy_header_(expects_proxy_header),
       client_endpoint_(unmapped(peer)),
       started_(worker.loop().now()),
       setup_(std::make_unique<Setup>(worker.settings().max_client_hello_bytes, worker.hello_budget())) {
@@ -89,6 +92,10 @@ Connection::~Connection() {
 void Connection::start() {
   if (!loop().add(client_.get(), kClientEvents, *this, client_side)) {
     finish(metrics::Outcome::client_closed, std::string("epoll: ") + std::strerror(errno));
+    return;
+  }
+  if (awaiting_proxy_header_ && !routing::in_ranges(worker_.settings().proxy_protocol_from, client_endpoint_.address())) {
+    finish(metrics::Outcome::proxy_header_error, "a PROXY protocol listener refuses a source outside --proxy-protocol-from");
     return;
   }
   rearm_timer();
@@ -157,6 +164,10 @@ void Connection::on_timer() {
   auto now = loop().now();
   switch (phase_) {
     case Phase::reading_hello:
+      if (awaiting_proxy_header_) {
+        finish(metrics::Outcome::proxy_header_error, "no complete PROXY protocol header before the hello deadline");
+        return;
+      }
       ++worker_.metrics().hello_errors[metrics::kHelloTimeoutIndex];
       finish(metrics::Outcome::client_hello_timeout);
       return;
@@ -222,6 +233,18 @@ void Connection::read_hello() {
     // will announce it again.
     if (static_cast<std::size_t>(count) < want && !hung_up_[client_side]) readable_[client_side] = false;
     auto bytes = std::span<const std::uint8_t>(scratch.data(), static_cast<std::size_t>(count));
+    if (awaiting_proxy_header_) {
+      if (!keep_received(bytes, false)) return;
+      const HeaderTaken taken = take_proxy_header();
+      if (taken == HeaderTaken::failed) return;
+      if (taken == HeaderTaken::need_more || setup.received_size == 0) continue;
+      auto status = setup.parser.parse(std::span<const std::uint8_t>(setup.received.get(), setup.received_size));
+      if (status != tls::ClientHelloParser::Status::need_more) {
+        on_hello_parsed(status);
+        return;
+      }
+      continue;
+    }
     if (setup.received_size == 0) {
       // Nearly every hello arrives whole in the first read: parse it where it landed.
       auto status = setup.parser.parse(bytes);
@@ -268,6 +291,24 @@ bool Connection::keep_received(std::span<const std::uint8_t> bytes, bool complet
   std::memcpy(setup.received.get() + setup.received_size, bytes.data(), bytes.size());
   setup.received_size = needed;
   return true;
+}
+
+// The load balancer's header comes first; what follows it is the client's, kept for the hello.
+Connection::HeaderTaken Connection::take_proxy_header() {
+  auto& setup = *setup_;
+  const auto header =
+      routing::parse_proxy_header(std::span<const std::uint8_t>(setup.received.get(), setup.received_size));
+  if (header.status == routing::InboundProxyHeader::Status::need_more) return HeaderTaken::need_more;
+  if (header.status == routing::InboundProxyHeader::Status::error) {
+    finish(metrics::Outcome::proxy_header_error, std::string(header.error));
+    return HeaderTaken::failed;
+  }
+  // LOCAL and UNKNOWN (health checks) name no client: the connection is the balancer's own.
+  if (header.source) client_endpoint_ = unmapped(*header.source);
+  setup.received_size -= header.length;
+  std::memmove(setup.received.get(), setup.received.get() + header.length, setup.received_size);
+  awaiting_proxy_header_ = false;
+  return HeaderTaken::done;
 }
 
 void Connection::on_hello_parsed(tls::ClientHelloParser::Status status) {

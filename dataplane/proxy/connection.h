@@ -38,8 +38,10 @@ class Connection final : public io::EventLoop::Watcher, public io::EventLoop::Ti
  public:
   enum class Phase : std::uint8_t { reading_hello, connecting, splicing, refusing, done };
 
+  // `expects_proxy_header`: the peer is a load balancer, which must be trusted and send a PROXY
+  // protocol header before the client's bytes; the client is then the one the header names.
   Connection(Worker& worker, io::UniqueFd client, const boost::asio::ip::tcp::endpoint& peer,
-             ConnectionLimit::Slot slot);
+             ConnectionLimit::Slot slot, bool expects_proxy_header = false);
   ~Connection() override;
 
   // Registers the client socket and reads the hello that TCP_DEFER_ACCEPT let arrive first.
@@ -92,6 +94,8 @@ class Connection final : public io::EventLoop::Watcher, public io::EventLoop::Ti
   // reading_hello
   void read_hello();
   bool keep_received(std::span<const std::uint8_t> bytes, bool complete);
+  enum class HeaderTaken { need_more, done, failed };
+  HeaderTaken take_proxy_header();  // from the bytes received so far
   void on_hello_parsed(tls::ClientHelloParser::Status status);
   void route();
   // connecting
@@ -124,6 +128,7 @@ class Connection final : public io::EventLoop::Watcher, public io::EventLoop::Ti
   std::array<bool, 2> hung_up_{false, false};  // EPOLLRDHUP (or an error) reported
   bool client_writes_watched_ = false;        // EPOLLOUT added to the client's registration
   bool backend_keepalive_set_ = false;
+  bool awaiting_proxy_header_;
 
   boost::asio::ip::tcp::endpoint client_endpoint_;
   std::optional<boost::asio::ip::tcp::endpoint> backend_endpoint_;  // the one connected to, or tried last

@@ -17,7 +17,8 @@ class Listener final : public io::EventLoop::Watcher, public io::EventLoop::Time
  public:
   class Sink {
    public:
-    virtual void on_accepted(io::UniqueFd client, const boost::asio::ip::tcp::endpoint& peer) = 0;
+    virtual void on_accepted(io::UniqueFd client, const boost::asio::ip::tcp::endpoint& peer,
+                             bool expects_proxy_header) = 0;
     virtual void on_accept_paused() = 0;
 
    protected:
@@ -45,6 +46,7 @@ class Listener final : public io::EventLoop::Watcher, public io::EventLoop::Time
   io::EventLoop& loop_;
   Sink& sink_;
   io::UniqueFd fd_;
+  bool expects_proxy_header_;
   bool registered_ = false;
 };
 

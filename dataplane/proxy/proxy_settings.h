@@ -3,6 +3,9 @@
 
 #include <chrono>
 #include <cstddef>
+#include <vector>
+
+#include "snapshot/source_range.h"
 
 namespace snigate::proxy {
 
@@ -20,6 +23,9 @@ struct ProxySettings {
   std::size_t client_hello_memory = 64 * 1024 * 1024;  // all incomplete hellos of the process
   // From the open-file limit (proxy/descriptor_plan.h) and fs.pipe-user-pages-soft (io/pipe_budget.h).
   std::size_t idle_pipes_per_worker = 256;
+  // Load balancers whose PROXY protocol headers --proxy-protocol-listen listeners believe; any
+  // other source is refused there, for it could claim to be any client.
+  std::vector<snapshot::SourceRange> proxy_protocol_from;
 };
 
 }  // namespace snigate::proxy

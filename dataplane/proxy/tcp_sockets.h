@@ -23,6 +23,8 @@ struct ListenerSocketOptions {
   // accept is followed by a read that finds the ClientHello instead of EAGAIN and a wait.
   std::chrono::seconds defer_accept{5};
   int backlog = 4096;
+  // Its clients come through a load balancer that sends a PROXY protocol header first.
+  bool expects_proxy_header = false;
 };
 
 // A non-blocking SO_REUSEPORT listener with TCP_NODELAY and the keepalive options set for the

@@ -18,7 +18,8 @@ bool host_lacks(const boost::system::system_error& error) {
 }  // namespace
 
 Worker::Worker(std::size_t index, SharedState shared, const std::vector<boost::asio::ip::tcp::endpoint>& listen,
-               const std::vector<boost::asio::ip::tcp::endpoint>& optional_listen)
+               const std::vector<boost::asio::ip::tcp::endpoint>& optional_listen,
+               const std::vector<boost::asio::ip::tcp::endpoint>& proxy_protocol_listen)
     : index_(index),
       shared_(shared),
       pipes_(shared.settings.idle_pipes_per_worker),
@@ -27,6 +28,11 @@ Worker::Worker(std::size_t index, SharedState shared, const std::vector<boost::a
   ListenerSocketOptions options;
   options.defer_accept = std::chrono::ceil<std::chrono::seconds>(shared.settings.client_hello_timeout);
   for (const auto& endpoint : listen) listeners_.push_back(std::make_unique<Listener>(loop_, *this, endpoint, options));
+  ListenerSocketOptions behind_balancer = options;
+  behind_balancer.expects_proxy_header = true;
+  for (const auto& endpoint : proxy_protocol_listen) {
+    listeners_.push_back(std::make_unique<Listener>(loop_, *this, endpoint, behind_balancer));
+  }
   for (const auto& endpoint : optional_listen) {
     try {
       listeners_.push_back(std::make_unique<Listener>(loop_, *this, endpoint, options));
@@ -81,14 +87,14 @@ void Worker::stop_and_join() {
 
 std::size_t Worker::connections() const { return static_cast<std::size_t>(std::distance(connections_.begin(), connections_.end())); }
 
-void Worker::on_accepted(io::UniqueFd client, const boost::asio::ip::tcp::endpoint& peer) {
+void Worker::on_accepted(io::UniqueFd client, const boost::asio::ip::tcp::endpoint& peer, bool expects_proxy_header) {
   ++metrics_.accepted;
   auto slot = limit().try_acquire();
   if (!slot) {
     ++metrics_.rejected_over_capacity;
     return;  // closed as it goes out of scope
   }
-  auto* connection = new Connection(*this, std::move(client), peer, std::move(*slot));
+  auto* connection = new Connection(*this, std::move(client), peer, std::move(*slot), expects_proxy_header);
   connections_.push_back(*connection);
   connection->start();
 }

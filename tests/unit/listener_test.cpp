@@ -15,7 +15,7 @@ namespace {
 using namespace std::chrono_literals;
 
 struct Accepted : Listener::Sink {
-  void on_accepted(io::UniqueFd client, const boost::asio::ip::tcp::endpoint& peer) override {
+  void on_accepted(io::UniqueFd client, const boost::asio::ip::tcp::endpoint& peer, bool) override {
     sockets.push_back(std::move(client));
     peers.push_back(peer);
   }

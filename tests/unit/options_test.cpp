@@ -164,6 +164,22 @@ TEST(Options, ValuesOutOfRangeAreRefused) {
   EXPECT_EQ(refusal({"--routes", "r.json", "--connect-timeout", "0s"}), "timeouts must be greater than zero");
 }
 
+TEST(Options, ProxyProtocolListenersNeedTheBalancersTheyTrust) {
+  const Options options = parse({"--routes", "r.json", "--proxy-protocol-listen", "0.0.0.0:8443",
+                                 "--proxy-protocol-from", "10.0.0.0/16,fd00::/8", "--proxy-protocol-from=192.0.2.7"});
+  EXPECT_EQ(options.proxy_protocol_listen, (std::vector<tcp::endpoint>{{make_address("0.0.0.0"), 8443}}));
+  EXPECT_TRUE(options.listen.empty()) << "no default listener beside the balancer's";
+  std::vector<std::string> trusted;
+  for (const auto& range : options.proxy.proxy_protocol_from) trusted.push_back(range.to_string());
+  EXPECT_EQ(trusted, (std::vector<std::string>{"10.0.0.0/16", "fd00::/8", "192.0.2.7/32"}));
+  EXPECT_EQ(refusal({"--routes", "r.json", "--proxy-protocol-listen", "0.0.0.0:8443"}),
+            "--proxy-protocol-listen needs --proxy-protocol-from: whoever may send the header decides what client "
+            "address every connection has");
+  EXPECT_EQ(refusal({"--routes", "r.json", "--proxy-protocol-from", "10.0.0.1/8"}),
+            "--proxy-protocol-from: \"10.0.0.1/8\" has address bits set past its /8 prefix");
+  EXPECT_EQ(refusal({"--routes", "r.json", "--proxy-protocol-from", ","}), "--proxy-protocol-from: no address range given");
+}
+
 TEST(Options, EmptyInlineValueDoesNotSwallowTheNextFlag) {
   Options options = parse({"--control-socket", "/run/c.sock", "--routes=", "--workers", "2"});
   EXPECT_EQ(options.routes_file, "");
@@ -180,7 +196,7 @@ TEST(Options, HelpListsEveryFlag) {
   for (const char* flag : {"--listen", "--workers", "--routes", "--control-socket", "--control-socket-mode",
                            "--admin-listen", "--client-hello-timeout", "--connect-timeout", "--idle-timeout",
                            "--drain-timeout", "--max-connections", "--max-client-hello", "--log-level", "--help",
-                           "--version"}) {
+                           "--version", "--proxy-protocol-listen", "--proxy-protocol-from"}) {
     EXPECT_NE(usage().find(std::string("  ") + flag + " "), std::string::npos) << flag;
   }
 }
