@@ -133,7 +133,7 @@ def check_every_rendering(r):
 
     https_port = next(p for p in dataplane["ports"] if p["name"] == "https")["containerPort"]
     r.expect(https_port >= 1024, "the dataplane needs no capability for its port")
-    listens = flag_values(dataplane["args"], "listen")
+    listens = flag_values(dataplane["args"], "listen") + flag_values(dataplane["args"], "proxy-protocol-listen")
     r.expect(listens and all(a.endswith(f":{https_port}") for a in listens), "dataplane listens on its https port")
     pre_stop = pre_stop_seconds(dataplane)
     r.expect(pre_stop is None or pre_stop > 0, "no preStop sleep of 0 seconds (apiservers before 1.33 refuse it)")
@@ -319,7 +319,9 @@ def check_every_option(r):
     r.expect(controller["args"][-2:] == ["--push-max-delay", "50ms"] and dataplane["args"][-2:] == ["--idle-timeout", "10m"],
              "extra args come last")
     r.expect(flag(controller["args"], "log-level") == "debug", "log level")
-    r.expect(flag_values(dataplane["args"], "listen") == ["0.0.0.0:8443", "[::]:8443"], "IPv4 and IPv6 listeners")
+    r.expect(flag_values(dataplane["args"], "proxy-protocol-listen") == ["0.0.0.0:8443", "[::]:8443"] and
+             not flag_values(dataplane["args"], "listen"), "IPv4 and IPv6 listeners, both behind PROXY protocol")
+    r.expect(flag(dataplane["args"], "proxy-protocol-from") == "10.0.0.0/16,fd00:10::/64", "the balancer's addresses")
     spec = r.pod["spec"]
     r.expect(spec["terminationGracePeriodSeconds"] == 120 + 20 + 15, "grace period follows drain and preStop")
     r.expect(controller["image"] == "registry.example/snigate:1.2.3" and controller["imagePullPolicy"] == "Always", "image")

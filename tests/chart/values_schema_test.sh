@@ -30,6 +30,8 @@ rejected=(
   podAntiAffinity.type=maybe
   serviceMonitor.interval=often
   replicaCount=3
+  dataplane.proxyProtocol.enabled=true
+  'dataplane.proxyProtocol.trustedCIDRs={nlb.example.com}'
 )
 for setting in "${rejected[@]}"; do
   if output="$(render snigate snigate-system defaults --set "${setting}" 2>&1)"; then
@@ -46,7 +48,8 @@ done
 accepted=(kind=DaemonSet service.type=NodePort service.nodePort=30080 dataplane.port=9443 controller.watchNamespace=apps
   podDisruptionBudget.maxUnavailable=50% global.imageRegistry=registry.example 'global.labels.team=edge'
   'controller.extraArgs={--push-max-delay,50ms}' 'dataplane.extraArgs={--idle-timeout=10m,--max-connections,1000}'
-  controller.adminAddress=0.0.0.0 'dataplane.adminAddress=[::]' service.ipFamilyPolicy=RequireDualStack)
+  controller.adminAddress=0.0.0.0 'dataplane.adminAddress=[::]' service.ipFamilyPolicy=RequireDualStack
+  'dataplane.proxyProtocol.enabled=true,dataplane.proxyProtocol.trustedCIDRs={10.0.0.0/16}')
 for setting in "${accepted[@]}"; do
   render snigate snigate-system defaults --set "${setting}" >/dev/null || { echo "FAIL: --set ${setting} was rejected"; exit 1; }
   echo "ok accepted ${setting}"

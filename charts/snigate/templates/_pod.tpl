@@ -125,9 +125,14 @@ spec:
       imagePullPolicy: {{ .Values.image.pullPolicy }}
       command: ["/usr/local/bin/snigate-dataplane"]
       args:
+        {{- $proxyProtocol := .Values.dataplane.proxyProtocol | default dict }}
         {{- range .Values.dataplane.listenAddresses }}
-        - --listen
+        - {{ ternary "--proxy-protocol-listen" "--listen" ($proxyProtocol.enabled | default false) }}
         - {{ printf "%s:%v" . $.Values.dataplane.port | quote }}
+        {{- end }}
+        {{- if $proxyProtocol.enabled }}
+        - --proxy-protocol-from
+        - {{ join "," $proxyProtocol.trustedCIDRs | quote }}
         {{- end }}
         - --control-socket
         - {{ include "snigate.controlSocket" . }}
