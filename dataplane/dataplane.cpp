@@ -61,7 +61,8 @@ Dataplane::Dataplane(Options options)
   admin_ = std::make_unique<control::AdminServer>(
       io_, options_.admin_listen,
       control::AdminServer::Handlers{[this] { return scrape_metrics(); },
-                                     [this] { return routes_.stats().ready && !draining_; }});
+                                     [this] { return routes_.stats().ready && !draining_; },
+                                     [this] { return routes_document(); }});
 }
 
 Dataplane::~Dataplane() = default;
@@ -152,6 +153,35 @@ void Dataplane::shut_down() {
   signals_.cancel();
   admin_->close();
   io_.stop();
+}
+
+// GET /routes: the snapshot in force, each route with its connections so far by outcome and its
+// bytes; an operator's view of what a name reaches, without the control socket's credentials.
+std::string Dataplane::routes_document() {
+  const auto table = routes_.current();
+  if (!table) return R"({"generation":null,"routes":[]})" "\n";
+  std::map<std::string, metrics::RouteTotals, std::less<>> counted;
+  table->for_each_target([&counted](const routing::RouteTarget& target) {
+    if (target.metrics()->used()) target.metrics()->add_to(counted[target.name()]);
+  });
+  const auto with_counts = [&counted](nlohmann::json& entry, const std::string& name) {
+    nlohmann::json connections = nlohmann::json::object();
+    const auto found = counted.find(name);
+    if (found != counted.end()) {
+      for (std::size_t i = 0; i < metrics::kOutcomeCount; ++i) {
+        if (found->second.connections[i] > 0) {
+          connections[std::string(metrics::to_string(static_cast<metrics::Outcome>(i)))] = found->second.connections[i];
+        }
+      }
+      entry["bytes_from_client"] = found->second.bytes_from_client;
+      entry["bytes_to_client"] = found->second.bytes_to_client;
+    }
+    entry["connections"] = std::move(connections);
+  };
+  auto document = nlohmann::json::parse(snapshot::encode(table->snapshot()));
+  for (auto& route : document["routes"]) with_counts(route, route["hostname"].get<std::string>());
+  if (document.contains("default_backend")) with_counts(document["default_backend"], "default");
+  return document.dump(2) + "\n";
 }
 
 // Reads every worker's counters where they are (single-writer atomics): no worker is asked for

@@ -38,6 +38,7 @@ class Dataplane {
   void poll_drain(std::chrono::steady_clock::time_point deadline);
   void shut_down();
   std::string scrape_metrics();
+  std::string routes_document();
 
   Options options_;
   boost::asio::io_context io_;  // the control thread: signals, admin and control socket

@@ -91,7 +91,7 @@ Flags:
   --routes FILE                route snapshot file (JSON); SIGHUP re-reads it
   --control-socket PATH        Unix socket on which the controller pushes snapshots
   --control-socket-mode OCTAL  permissions of the control socket (default 0600)
-  --admin-listen ADDR:PORT     /metrics, /healthz, /readyz (default 127.0.0.1:9090)
+  --admin-listen ADDR:PORT     /metrics, /healthz, /readyz, /routes (default 127.0.0.1:9090)
   --client-hello-timeout DUR   deadline for the complete ClientHello (default 5s)
   --connect-timeout DUR        deadline for each backend connection attempt (default 5s)
   --connect-budget DUR         deadline for all of a connection's attempts together (default 10s)

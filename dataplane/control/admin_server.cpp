@@ -118,6 +118,9 @@ std::string AdminServer::respond(std::string_view method, std::string_view targe
     return http_response(200, "OK", "text/plain; version=0.0.4", handlers_.metrics(), with_body);
   }
   if (target == "/healthz") return http_response(200, "OK", "text/plain", "ok\n", with_body);
+  if (target == "/routes" && handlers_.routes) {
+    return http_response(200, "OK", "application/json", handlers_.routes(), with_body);
+  }
   if (target == "/readyz") {
     return handlers_.ready() ? http_response(200, "OK", "text/plain", "ready\n", with_body)
                              : http_response(503, "Service Unavailable", "text/plain", "not ready\n", with_body);

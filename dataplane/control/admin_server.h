@@ -1,4 +1,5 @@
-// A deliberately tiny HTTP/1.0 server for /metrics, /healthz and /readyz on --admin-listen.
+// A deliberately tiny HTTP/1.0 server for /metrics, /healthz, /readyz and (the dataplane's)
+// /routes on --admin-listen.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -15,6 +16,7 @@ class AdminServer {
   struct Handlers {
     std::function<std::string()> metrics;  // Prometheus text exposition
     std::function<bool()> ready;
+    std::function<std::string()> routes = {};  // JSON for GET /routes; none: 404
   };
 
   static constexpr std::size_t kDefaultMaxConnections = 64;

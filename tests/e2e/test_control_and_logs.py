@@ -1,14 +1,19 @@
 """The control thread and the log output under pressure: a log reader that never reads, a peer
-that announces 64 MiB and sends nothing, a big snapshot while the liveness probe asks."""
+that announces 64 MiB and sends nothing, a big snapshot while the liveness probe asks; and what
+the admin port tells an operator about the routes in force."""
 
 import json
 import os
 import socket
+import ssl
 import struct
 import threading
 import time
 
+import pytest
+
 from dataplane_process import exchange, route, snapshot
+from tls_clients import ask, python_connect
 
 
 def test_a_log_reader_that_never_reads_does_not_stall_traffic(dataplane_factory):
@@ -89,3 +94,28 @@ def test_control_connections_are_limited_in_number(dataplane_factory):
     assert dataplane.control(snapshot(1, []))["ok"], "a place freed is a place for the controller"
     for peer in idle:
         peer.close()
+
+
+def test_get_routes_shows_the_table_in_force_with_each_routes_connections(backend_factory, dataplane_factory):
+    a = backend_factory("a.example.com")
+    dataplane = dataplane_factory(routes=snapshot(7, [route("a.example.com", a.port),
+                                                      route("b.example.com", allow_source_ranges=["10.0.0.0/8"])]))
+    status, body = dataplane.http("/routes")
+    assert status == 200
+    assert json.loads(body)["generation"] == 7
+    with python_connect(dataplane.port, "a.example.com") as tls:
+        assert ask(tls, "hello") == "a.example.com: hello"
+    with pytest.raises(ssl.SSLError):
+        python_connect(dataplane.port, "b.example.com")
+    assert dataplane.metric_reaches('snigate_connections_total{route="b.example.com",outcome="source_denied"}', 1) == 1
+    for _ in range(100):  # a connection is counted as it ends, a moment after its client closed
+        document = json.loads(dataplane.http("/routes")[1])
+        routes = {entry["hostname"]: entry for entry in document["routes"]}
+        if routes["a.example.com"]["connections"]:
+            break
+        time.sleep(0.05)
+    assert routes["a.example.com"]["backends"] == [{"address": "127.0.0.1", "port": a.port, "weight": 1}]
+    assert sum(routes["a.example.com"]["connections"].values()) == 1
+    assert routes["a.example.com"]["bytes_to_client"] > 0
+    assert routes["b.example.com"]["allow_source_ranges"] == ["10.0.0.0/8"]
+    assert routes["b.example.com"]["connections"] == {"source_denied": 1}
