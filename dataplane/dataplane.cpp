@@ -173,6 +173,7 @@ std::string Dataplane::routes_document() {
           connections[std::string(metrics::to_string(static_cast<metrics::Outcome>(i)))] = found->second.connections[i];
         }
       }
+      entry["open"] = found->second.open;
       entry["bytes_from_client"] = found->second.bytes_from_client;
       entry["bytes_to_client"] = found->second.bytes_to_client;
     }

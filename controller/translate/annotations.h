@@ -2,6 +2,8 @@
 #pragma once
 
 #include <algorithm>
+#include <charconv>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +21,7 @@ inline constexpr std::string_view kProxyProtocol = "snigate.io/proxy-protocol"; 
 inline constexpr std::string_view kUpstream = "snigate.io/upstream";           // endpoints | service
 inline constexpr std::string_view kAllowSourceRanges = "snigate.io/allow-source-ranges";  // "10.0.0.0/8, 2001:db8::/32"
 inline constexpr std::string_view kAlpn = "snigate.io/alpn";  // "acme-tls/1": only clients offering one of these
+inline constexpr std::string_view kMaxConnections = "snigate.io/max-connections";  // open connections of the route, at most
 
 // nullopt when the value is not one the annotation allows; an absent annotation is the default.
 inline std::optional<snapshot::ProxyProtocol> proxy_protocol(const std::optional<std::string>& value) {
@@ -85,6 +88,20 @@ inline constexpr std::string_view kUpstreamValues = "endpoints or service";
 // The message of an InvalidAnnotation problem: "snigate.io/upstream must be endpoints or service, not \"dns\"".
 inline std::string invalid_value(std::string_view key, std::string_view allowed, const std::string& value) {
   return std::string(key) + " must be " + std::string(allowed) + ", not \"" + value + "\"";
+}
+
+// The route's limit on open connections; absent is none (0). nullopt for anything but a whole
+// number the snapshot accepts.
+inline std::optional<std::uint32_t> max_connections(const std::optional<std::string>& value, std::string& problem) {
+  if (!value) return 0u;
+  std::uint64_t parsed = 0;
+  const auto [end, error] = std::from_chars(value->data(), value->data() + value->size(), parsed);
+  if (value->empty() || error != std::errc() || end != value->data() + value->size() || parsed == 0 ||
+      parsed > snapshot::kMaxRouteConnections) {
+    problem = invalid_value(kMaxConnections, "a whole number from 1 to " + std::to_string(snapshot::kMaxRouteConnections), *value);
+    return std::nullopt;
+  }
+  return static_cast<std::uint32_t>(parsed);
 }
 
 }  // namespace snigate::controller::translate::annotations

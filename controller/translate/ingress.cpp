@@ -97,7 +97,10 @@ OurIngress claim_ingress(const model::ClusterState& state, const model::Ingress&
   if (!ranges) claims.report(owner, "InvalidAnnotation", ranges_problem);
   // An invalid annotation leaves every route of the Ingress without backends: its names stay
   // claimed and refused, never served without the limit the user asked for.
-  const bool annotations_valid = proxy_protocol && ranges;
+  std::string limit_problem;
+  const auto limit = annotations::max_connections(ingress.meta.annotation(annotations::kMaxConnections), limit_problem);
+  if (!limit) claims.report(owner, "InvalidAnnotation", limit_problem);
+  const bool annotations_valid = proxy_protocol && ranges && limit;
   std::string alpn_problem;
   const auto alpn = annotations::alpn_protocols(ingress.meta.annotation(annotations::kAlpn), alpn_problem);
   if (!alpn) {
@@ -118,7 +121,7 @@ OurIngress claim_ingress(const model::ClusterState& state, const model::Ingress&
     }
     snapshot::Route route{*normalized, snapshot::Wildcard::single_label, {},
                           proxy_protocol.value_or(snapshot::ProxyProtocol::none),
-                          ranges.value_or(std::vector<snapshot::SourceRange>{}), {}};
+                          ranges.value_or(std::vector<snapshot::SourceRange>{}), {}, limit.value_or(0)};
     const auto backend = rule_backend(rule, ingress, owner, claims, default_backend_used);
     if (backend && annotations_valid) {
       ResolvedBackends resolved = resolve(state, namespace_name, *backend);

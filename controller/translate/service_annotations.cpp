@@ -28,6 +28,13 @@ snapshot::Route service_route(const model::ClusterState& state, const model::Ser
     return route;
   }
   route.allow_source_ranges = std::move(*ranges);
+  std::string limit_problem;
+  const auto limit = annotations::max_connections(service.meta.annotation(annotations::kMaxConnections), limit_problem);
+  if (!limit) {
+    claims.report(owner, "InvalidAnnotation", limit_problem);
+    return route;
+  }
+  route.max_connections = *limit;
   const auto upstream_value = service.meta.annotation(annotations::kUpstream);
   const auto upstream = annotations::upstream(upstream_value);
   if (!upstream) {

@@ -61,6 +61,11 @@ std::string render_prometheus(const Totals& total, const control::ApplyStats& sn
     out << "snigate_backend_connect_failures_total{route=\"" << escape_label(route) << "\"} "
         << counters.connect_failures << '\n';
   }
+  header(out, "snigate_route_connections_open", "gauge", "Routed connections not yet ended, by route (what max_connections limits).");
+  for (const auto& [route, counters] : total.routes) {
+    if (route == kUnroutedLabel) continue;
+    out << "snigate_route_connections_open{route=\"" << escape_label(route) << "\"} " << counters.open << '\n';
+  }
   header(out, "snigate_client_hello_errors_total", "counter", "Connections closed before routing, by reason.");
   for (std::size_t i = 0; i < kHelloErrorCount; ++i) {
     out << "snigate_client_hello_errors_total{reason=\"" << hello_error_name(i) << "\"} " << total.hello_errors[i]

@@ -16,6 +16,7 @@ std::string_view to_string(Outcome outcome) {
     case Outcome::drain_timeout: return "drain_timeout";
     case Outcome::source_denied: return "source_denied";
     case Outcome::proxy_header_error: return "proxy_header_error";
+    case Outcome::route_full: return "route_full";
   }
   return "unknown";
 }
@@ -31,6 +32,7 @@ RouteTotals& RouteTotals::operator+=(const RouteTotals& other) {
   bytes_from_client += other.bytes_from_client;
   bytes_to_client += other.bytes_to_client;
   connect_failures += other.connect_failures;
+  open += other.open;
   return *this;
 }
 
@@ -89,6 +91,14 @@ void RouteMetrics::add_to(RouteTotals& totals) const {
   for (std::size_t i = 0; i < workers_; ++i) {
     if (const RouteCounters* counters = per_worker_[i].load(std::memory_order_acquire)) counters->add_to(totals);
   }
+  totals.open += open_.load(std::memory_order_relaxed);
+}
+
+bool RouteMetrics::try_open(std::uint32_t limit) {
+  // Counted for every route (one shared add per connection): a limit set later sees them all.
+  if (open_.fetch_add(1, std::memory_order_relaxed) < limit || limit == 0) return true;
+  open_.fetch_sub(1, std::memory_order_relaxed);
+  return false;
 }
 
 void WorkerMetrics::add_to(Totals& totals) const {

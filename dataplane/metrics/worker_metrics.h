@@ -30,8 +30,9 @@ enum class Outcome {
   drain_timeout,         // still open when the --drain-timeout ran out at shutdown
   source_denied,         // the client's address is outside the route's allow_source_ranges: access_denied
   proxy_header_error,    // a --proxy-protocol-listen connection from an untrusted source or without a valid header
+  route_full,            // the route already holds its max_connections: refused with internal_error
 };
-inline constexpr std::size_t kOutcomeCount = 12;
+inline constexpr std::size_t kOutcomeCount = 13;
 std::string_view to_string(Outcome outcome);
 
 // ClientHello failures: the parser's reasons, then the two that happen around it.
@@ -50,6 +51,7 @@ struct RouteTotals {
   std::uint64_t bytes_from_client = 0;
   std::uint64_t bytes_to_client = 0;
   std::uint64_t connect_failures = 0;
+  std::uint64_t open = 0;  // routed connections not yet ended
 
   RouteTotals& operator+=(const RouteTotals& other);
 };
@@ -97,7 +99,12 @@ class RouteMetrics {
   bool used() const;
   void add_to(RouteTotals& totals) const;
 
+  // The route's open connections, from every worker: one more unless `limit` (0: none) are open.
+  bool try_open(std::uint32_t limit);
+  void close_one() { open_.fetch_sub(1, std::memory_order_relaxed); }
+
  private:
+  std::atomic<std::uint32_t> open_{0};
   std::size_t workers_;
   std::unique_ptr<std::atomic<RouteCounters*>[]> per_worker_;
 };

@@ -86,6 +86,7 @@ Connection::Connection(Worker& worker, io::UniqueFd client, const tcp::endpoint&
 
 Connection::~Connection() {
   --worker_.metrics().active;
+  if (holds_route_slot_) route_metrics_->close_one();
   loop().disarm(*this);
 }
 
@@ -342,6 +343,12 @@ void Connection::route() {
   route_metrics_ = target->metrics();
   route_name_ = target->name();
   counters_ = &target->counters(worker_.index());
+  if (!route_metrics_->try_open(target->max_connections())) {
+    refuse(tls::AlertDescription::internal_error, metrics::Outcome::route_full,
+           "the route holds its max_connections (" + std::to_string(target->max_connections()) + ")");
+    return;
+  }
+  holds_route_slot_ = true;
   if (auto by_alpn = target->for_alpn(setup_->parser.hello().alpn)) {
     target = std::move(by_alpn);
   } else if (!target->admits(client_endpoint_.address())) {

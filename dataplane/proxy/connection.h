@@ -129,6 +129,7 @@ class Connection final : public io::EventLoop::Watcher, public io::EventLoop::Ti
   bool client_writes_watched_ = false;        // EPOLLOUT added to the client's registration
   bool backend_keepalive_set_ = false;
   bool awaiting_proxy_header_;
+  bool holds_route_slot_ = false;  // counted in route_metrics_'s open connections
 
   boost::asio::ip::tcp::endpoint client_endpoint_;
   std::optional<boost::asio::ip::tcp::endpoint> backend_endpoint_;  // the one connected to, or tried last

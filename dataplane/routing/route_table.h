@@ -30,16 +30,18 @@ class RouteTarget {
   RouteTarget(std::string name, const std::vector<snapshot::Backend>& backends,
               snapshot::ProxyProtocol proxy_protocol, std::vector<snapshot::SourceRange> allow_source_ranges,
               std::vector<snapshot::AlpnRoute> alpn_routes, std::size_t workers, std::size_t first = 0,
-              std::shared_ptr<metrics::RouteMetrics> metrics = nullptr);
+              std::shared_ptr<metrics::RouteMetrics> metrics = nullptr, std::uint32_t max_connections = 0);
 
   const std::string& name() const { return name_; }  // the route's hostname, or "default"
   // Whether this target serves exactly what the route (or default backend) asks for.
   bool serves(const std::vector<snapshot::Backend>& backends, snapshot::ProxyProtocol proxy_protocol,
               const std::vector<snapshot::SourceRange>& allow_source_ranges,
-              const std::vector<snapshot::AlpnRoute>& alpn_routes) const {
+              const std::vector<snapshot::AlpnRoute>& alpn_routes, std::uint32_t max_connections) const {
     return source_backends_ == backends && proxy_protocol_ == proxy_protocol &&
-           allow_source_ranges_ == allow_source_ranges && source_alpn_routes_ == alpn_routes;
+           allow_source_ranges_ == allow_source_ranges && source_alpn_routes_ == alpn_routes &&
+           max_connections_ == max_connections;
   }
+  std::uint32_t max_connections() const { return max_connections_; }  // 0: no limit
   const std::vector<boost::asio::ip::tcp::endpoint>& backends() const { return backends_; }
   snapshot::ProxyProtocol proxy_protocol() const { return proxy_protocol_; }
   // Whether a client at `address` may use this route (IPv4-mapped IPv6 clients unmapped first).
@@ -67,6 +69,7 @@ class RouteTarget {
   std::vector<std::shared_ptr<const RouteTarget>> alpn_targets_;  // one per source_alpn_routes_ entry
   mutable BackendBalancer balancer_;  // each worker writes only its own cache lines of it
   std::shared_ptr<metrics::RouteMetrics> metrics_;
+  std::uint32_t max_connections_;
 };
 
 class RouteTable {

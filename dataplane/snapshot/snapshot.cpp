@@ -178,7 +178,8 @@ std::vector<AlpnRoute> read_alpn_routes(const object& fields, const std::string&
 
 Route read_route(const element& entry, const std::string& where) {
   const object fields = require_only_keys(
-      entry, where, {"hostname", "wildcard", "backends", "proxy_protocol", "allow_source_ranges", "alpn_routes"});
+      entry, where,
+      {"hostname", "wildcard", "backends", "proxy_protocol", "allow_source_ranges", "alpn_routes", "max_connections"});
   const auto name = string_of(find(fields, "hostname"));
   if (!name) reject(where, "\"hostname\" must be a string");
   auto normalized = hostname::normalize(*name, /*allow_wildcard=*/true);
@@ -200,6 +201,9 @@ Route read_route(const element& entry, const std::string& where) {
   route.proxy_protocol = read_proxy_protocol(fields, where);
   route.allow_source_ranges = read_source_ranges(fields, where);
   route.alpn_routes = read_alpn_routes(fields, where);
+  if (find(fields, "max_connections")) {
+    route.max_connections = static_cast<std::uint32_t>(read_unsigned(fields, "max_connections", where, 1, kMaxRouteConnections));
+  }
   return route;
 }
 
@@ -363,6 +367,10 @@ std::string encode(const Snapshot& snapshot) {
     append_backends(out, route.backends);
     out += ",\"hostname\":";
     append_string(out, route.hostname);
+    if (route.max_connections > 0) {
+      out += ",\"max_connections\":";
+      out += std::to_string(route.max_connections);
+    }
     out += ",\"proxy_protocol\":";
     append_string(out, to_string(route.proxy_protocol));
     if (route.is_wildcard()) {

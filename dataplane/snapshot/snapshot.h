@@ -18,6 +18,7 @@ inline constexpr std::uint32_t kMaxWeight = 1'000'000;
 // ALPN routes per route, and protocols per ALPN route, at most.
 inline constexpr std::size_t kMaxAlpnRoutes = 16;
 inline constexpr std::size_t kMaxAlpnProtocols = 16;
+inline constexpr std::uint32_t kMaxRouteConnections = 10'000'000;
 
 enum class ProxyProtocol { none, v1, v2 };
 // single_label: "*.example.com" matches "a.example.com" only; suffix: any depth (Gateway API).
@@ -50,6 +51,9 @@ struct Route {
   // Tried in order before the route's own backends: the first that lists any protocol the client
   // offers takes the client. Not limited by allow_source_ranges.
   std::vector<AlpnRoute> alpn_routes;
+  // 0: no limit. Otherwise a client that would be one more open connection of the route (its
+  // ALPN routes' included) gets a fatal internal_error alert.
+  std::uint32_t max_connections = 0;
   bool operator==(const Route&) const = default;
   bool is_wildcard() const { return hostname.starts_with("*."); }
 };

@@ -143,6 +143,23 @@ def test_acme_tls_alpn_clients_reach_the_solver_and_everyone_else_the_applicatio
         python_connect(dataplane.port, "shop.example.com", alpn=["h2"], source="127.0.0.3")
 
 
+def test_a_route_at_its_max_connections_refuses_the_next_client_until_one_ends(backend_factory, dataplane_factory):
+    a = backend_factory("a.example.com")
+    dataplane = dataplane_factory(routes=snapshot(1, [route("a.example.com", a.port, max_connections=2)]))
+    first = python_connect(dataplane.port, "a.example.com")
+    second = python_connect(dataplane.port, "a.example.com")
+    assert ask(first, "one") == "a.example.com: one" and ask(second, "two") == "a.example.com: two"
+    assert dataplane.metric_reaches('snigate_route_connections_open{route="a.example.com"}', 2) == 2
+    with pytest.raises(ssl.SSLError, match="INTERNAL_ERROR"):
+        python_connect(dataplane.port, "a.example.com")
+    assert dataplane.metric_reaches('snigate_connections_total{route="a.example.com",outcome="route_full"}', 1) == 1
+    first.close()
+    assert dataplane.metric_reaches('snigate_route_connections_open{route="a.example.com"}', 1) == 1
+    with python_connect(dataplane.port, "a.example.com") as third:
+        assert ask(third, "three") == "a.example.com: three"
+    second.close()
+
+
 def test_no_sni_and_unknown_names_go_to_the_default_backend(backend_factory, dataplane_factory):
     a = backend_factory("a.example.com")
     fallback = backend_factory("default.example.com")

@@ -91,8 +91,8 @@ TEST(Snapshot, EncodingIsCanonical) {
 TEST(Snapshot, EncodingIsTheJsonOfEveryField) {
   Snapshot snapshot;
   snapshot.generation = 18446744073709551615u;
-  snapshot.routes.push_back({"*.example.org", Wildcard::suffix, {{"fd00::7", 443, 1000000}, {"10.0.0.8", 1, 2}}, ProxyProtocol::v2, {}, {}});
-  snapshot.routes.push_back({"odd\"name\\\n\x01é", Wildcard::single_label, {}, ProxyProtocol::none, {}, {}});
+  snapshot.routes.push_back({"*.example.org", Wildcard::suffix, {{"fd00::7", 443, 1000000}, {"10.0.0.8", 1, 2}}, ProxyProtocol::v2, {}, {}, 0});
+  snapshot.routes.push_back({"odd\"name\\\n\x01é", Wildcard::single_label, {}, ProxyProtocol::none, {}, {}, 0});
   snapshot.default_backend = DefaultBackend{{{"10.0.0.9", 443, 1}}, ProxyProtocol::v1};
   const json expected = {
       {"version", 1},
@@ -376,6 +376,18 @@ TEST(Snapshot, RejectsAlpnRoutesThatCouldNotMatchOrWouldBeAmbiguous) {
   EXPECT_EQ(with({{{"protocols", {"h2"}}}}), R"(route 1: alpn route 0: "backends" must be an array)");
   EXPECT_EQ(with({{{"protocols", {"h2"}}, {"backends", json::array()}, {"weight", 1}}}),
             R"(route 1: alpn route 0: unknown field "weight")");
+}
+
+TEST(Snapshot, MaxConnectionsIsReadAndWrittenOnlyWhenSet) {
+  auto document = valid_document();
+  route1(document)["max_connections"] = 250;
+  const Snapshot snapshot = decode(document.dump());
+  EXPECT_EQ(snapshot.routes[1].max_connections, 250u);
+  EXPECT_EQ(snapshot.routes[0].max_connections, 0u);
+  EXPECT_EQ(decode(encode(snapshot)), snapshot);
+  EXPECT_FALSE(json::parse(encode(snapshot))["routes"][0].contains("max_connections"));
+  EXPECT_EQ(rejection_after([](json& d) { route1(d)["max_connections"] = 0; }),
+            R"(route 1: "max_connections" 0 out of range 1-10000000)");
 }
 
 TEST(Snapshot, RejectsAnInvalidDefaultBackend) {

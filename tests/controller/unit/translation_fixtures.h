@@ -100,6 +100,7 @@ inline std::vector<std::string> rendered_routes(const snapshot::Snapshot& snapsh
       line += " from";
       for (const auto& range : route.allow_source_ranges) line += " " + range.to_string();
     }
+    if (route.max_connections > 0) line += " max " + std::to_string(route.max_connections);
     for (const auto& alpn : route.alpn_routes) {
       line += ", alpn";
       for (const auto& protocol : alpn.protocols) line += " " + protocol;
