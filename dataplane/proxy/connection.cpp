@@ -343,12 +343,7 @@ void Connection::route() {
   route_metrics_ = target->metrics();
   route_name_ = target->name();
   counters_ = &target->counters(worker_.index());
-  if (!route_metrics_->try_open(target->max_connections())) {
-    refuse(tls::AlertDescription::internal_error, metrics::Outcome::route_full,
-           "the route holds its max_connections (" + std::to_string(target->max_connections()) + ")");
-    return;
-  }
-  holds_route_slot_ = true;
+  const std::uint32_t limit = target->max_connections();  // the route's, for its ALPN routes too
   if (auto by_alpn = target->for_alpn(setup_->parser.hello().alpn)) {
     target = std::move(by_alpn);
   } else if (!target->admits(client_endpoint_.address())) {
@@ -356,6 +351,13 @@ void Connection::route() {
            "the client's address is outside the route's allow_source_ranges");
     return;
   }
+  // After the refusals above, so that a denied client holds none of the route's connections.
+  if (!route_metrics_->try_open(limit)) {
+    refuse(tls::AlertDescription::internal_error, metrics::Outcome::route_full,
+           "the route holds its max_connections (" + std::to_string(limit) + ")");
+    return;
+  }
+  holds_route_slot_ = true;
   if (target->backends().empty()) {
     refuse(tls::AlertDescription::internal_error, metrics::Outcome::no_backend, "the route has no backends");
     return;
