@@ -75,7 +75,8 @@ snigate-controller); at least one is required. Format: docs/snapshot.md.
 
 Flags:
   --listen ADDR:PORT           address to accept clients on; repeatable, IPv4 or [IPv6]
-                               (default 0.0.0.0:8443 and, where the host has IPv6, [::]:8443)
+                               (default, without any --proxy-protocol-listen: 0.0.0.0:8443 and,
+                               where the host has IPv6, [::]:8443)
   --proxy-protocol-listen ADDR:PORT
                                address to accept clients on behind a load balancer that sends
                                a PROXY protocol header (v1 or v2) first: its client address is
