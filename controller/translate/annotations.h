@@ -22,6 +22,8 @@ inline constexpr std::string_view kUpstream = "snigate.io/upstream";           /
 inline constexpr std::string_view kAllowSourceRanges = "snigate.io/allow-source-ranges";  // "10.0.0.0/8, 2001:db8::/32"
 inline constexpr std::string_view kAlpn = "snigate.io/alpn";  // "acme-tls/1": only clients offering one of these
 inline constexpr std::string_view kMaxConnections = "snigate.io/max-connections";  // open connections of the route, at most
+inline constexpr std::string_view kConnectTimeout = "snigate.io/connect-timeout";  // "2s": each backend connect
+inline constexpr std::string_view kIdleTimeout = "snigate.io/idle-timeout";        // "10m": a proxied connection idle both ways
 
 // nullopt when the value is not one the annotation allows; an absent annotation is the default.
 inline std::optional<snapshot::ProxyProtocol> proxy_protocol(const std::optional<std::string>& value) {
@@ -102,6 +104,22 @@ inline std::optional<std::uint32_t> max_connections(const std::optional<std::str
     return std::nullopt;
   }
   return static_cast<std::uint32_t>(parsed);
+}
+
+// A route's timeout from a duration ("250ms", "5s", "10m", "1h"), in milliseconds; absent is 0 (the
+// dataplane's flag). nullopt for anything else, or outside 1 ms to a week.
+inline std::optional<std::uint32_t> timeout_ms(std::string_view key, const std::optional<std::string>& value,
+                                               std::string& problem) {
+  if (!value) return 0u;
+  std::uint64_t number = 0;
+  const auto [end, error] = std::from_chars(value->data(), value->data() + value->size(), number);
+  const std::string_view unit(end, static_cast<std::size_t>(value->data() + value->size() - end));
+  const std::uint64_t scale = unit == "ms" ? 1 : unit == "s" ? 1000 : unit == "m" ? 60'000 : unit == "h" ? 3'600'000 : 0;
+  if (error != std::errc() || scale == 0 || number == 0 || number > snapshot::kMaxRouteTimeoutMs / scale) {
+    problem = invalid_value(key, "a duration from 1ms to 168h (250ms, 5s, 10m, 1h)", *value);
+    return std::nullopt;
+  }
+  return static_cast<std::uint32_t>(number * scale);
 }
 
 }  // namespace snigate::controller::translate::annotations

@@ -100,7 +100,14 @@ OurIngress claim_ingress(const model::ClusterState& state, const model::Ingress&
   std::string limit_problem;
   const auto limit = annotations::max_connections(ingress.meta.annotation(annotations::kMaxConnections), limit_problem);
   if (!limit) claims.report(owner, "InvalidAnnotation", limit_problem);
-  const bool annotations_valid = proxy_protocol && ranges && limit;
+  std::string timeout_problem;
+  const auto connect_timeout =
+      annotations::timeout_ms(annotations::kConnectTimeout, ingress.meta.annotation(annotations::kConnectTimeout), timeout_problem);
+  if (!connect_timeout) claims.report(owner, "InvalidAnnotation", timeout_problem);
+  const auto idle_timeout =
+      annotations::timeout_ms(annotations::kIdleTimeout, ingress.meta.annotation(annotations::kIdleTimeout), timeout_problem);
+  if (!idle_timeout) claims.report(owner, "InvalidAnnotation", timeout_problem);
+  const bool annotations_valid = proxy_protocol && ranges && limit && connect_timeout && idle_timeout;
   std::string alpn_problem;
   const auto alpn = annotations::alpn_protocols(ingress.meta.annotation(annotations::kAlpn), alpn_problem);
   if (!alpn) {
@@ -121,7 +128,8 @@ OurIngress claim_ingress(const model::ClusterState& state, const model::Ingress&
     }
     snapshot::Route route{*normalized, snapshot::Wildcard::single_label, {},
                           proxy_protocol.value_or(snapshot::ProxyProtocol::none),
-                          ranges.value_or(std::vector<snapshot::SourceRange>{}), {}, limit.value_or(0)};
+                          ranges.value_or(std::vector<snapshot::SourceRange>{}), {}, limit.value_or(0),
+                          connect_timeout.value_or(0), idle_timeout.value_or(0)};
     const auto backend = rule_backend(rule, ingress, owner, claims, default_backend_used);
     if (backend && annotations_valid) {
       ResolvedBackends resolved = resolve(state, namespace_name, *backend);

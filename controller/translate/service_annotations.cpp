@@ -35,6 +35,16 @@ snapshot::Route service_route(const model::ClusterState& state, const model::Ser
     return route;
   }
   route.max_connections = *limit;
+  for (auto [key, field] : {std::pair{annotations::kConnectTimeout, &route.connect_timeout_ms},
+                            std::pair{annotations::kIdleTimeout, &route.idle_timeout_ms}}) {
+    std::string timeout_problem;
+    const auto timeout = annotations::timeout_ms(key, service.meta.annotation(key), timeout_problem);
+    if (!timeout) {
+      claims.report(owner, "InvalidAnnotation", timeout_problem);
+      return route;
+    }
+    *field = *timeout;
+  }
   const auto upstream_value = service.meta.annotation(annotations::kUpstream);
   const auto upstream = annotations::upstream(upstream_value);
   if (!upstream) {

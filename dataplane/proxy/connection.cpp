@@ -143,8 +143,8 @@ Clock::time_point Connection::deadline() const {
       // half-close timeout.
       bool half_closed = to_backend_->pump.finished() || to_client_->pump.finished();
       auto last = std::max(to_backend_->last_activity, to_client_->last_activity);
-      auto result = last + (half_closed ? std::min(settings.idle_timeout, settings.half_close_timeout)
-                                        : settings.idle_timeout);
+      const auto idle = idle_timeout_.count() > 0 ? idle_timeout_ : settings.idle_timeout;
+      auto result = last + (half_closed ? std::min(idle, settings.half_close_timeout) : idle);
       if (to_backend_->waiting_for_pipe || to_client_->waiting_for_pipe) {
         result = std::min(result, worker_.loop().now() + kPipeRetry);
       }
@@ -343,7 +343,8 @@ void Connection::route() {
   route_metrics_ = target->metrics();
   route_name_ = target->name();
   counters_ = &target->counters(worker_.index());
-  const std::uint32_t limit = target->max_connections();  // the route's, for its ALPN routes too
+  const routing::RouteLimits limits = target->limits();  // the route's, for its ALPN routes too
+  if (limits.idle_timeout.count() > 0) idle_timeout_ = limits.idle_timeout;
   if (auto by_alpn = target->for_alpn(setup_->parser.hello().alpn)) {
     target = std::move(by_alpn);
   } else if (!target->admits(client_endpoint_.address())) {
@@ -352,9 +353,9 @@ void Connection::route() {
     return;
   }
   // After the refusals above, so that a denied client holds none of the route's connections.
-  if (!route_metrics_->try_open(limit)) {
+  if (!route_metrics_->try_open(limits.max_connections)) {
     refuse(tls::AlertDescription::internal_error, metrics::Outcome::route_full,
-           "the route holds its max_connections (" + std::to_string(limit) + ")");
+           "the route holds its max_connections (" + std::to_string(limits.max_connections) + ")");
     return;
   }
   holds_route_slot_ = true;
@@ -364,7 +365,9 @@ void Connection::route() {
   }
   const auto& settings = worker_.settings();
   setup_->attempts.emplace(target->backends().size(), target->first_backend(worker_.index()),
-                           BackendAttempts::Limits{settings.max_connect_attempts, settings.connect_timeout,
+                           BackendAttempts::Limits{settings.max_connect_attempts,
+                                                   limits.connect_timeout.count() > 0 ? limits.connect_timeout
+                                                                                      : settings.connect_timeout,
                                                    settings.connect_budget},
                            loop().now());
   if (target->proxy_protocol() != snapshot::ProxyProtocol::none) {

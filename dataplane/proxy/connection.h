@@ -130,6 +130,7 @@ class Connection final : public io::EventLoop::Watcher, public io::EventLoop::Ti
   bool backend_keepalive_set_ = false;
   bool awaiting_proxy_header_;
   bool holds_route_slot_ = false;  // counted in route_metrics_'s open connections
+  std::chrono::milliseconds idle_timeout_{0};  // the route's; 0: --idle-timeout
 
   boost::asio::ip::tcp::endpoint client_endpoint_;
   std::optional<boost::asio::ip::tcp::endpoint> backend_endpoint_;  // the one connected to, or tried last

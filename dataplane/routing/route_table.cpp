@@ -28,7 +28,7 @@ RouteTarget::RouteTarget(std::string name, const std::vector<snapshot::Backend>&
                          snapshot::ProxyProtocol proxy_protocol,
                          std::vector<snapshot::SourceRange> allow_source_ranges,
                          std::vector<snapshot::AlpnRoute> alpn_routes, std::size_t workers, std::size_t first,
-                         std::shared_ptr<metrics::RouteMetrics> metrics, std::uint32_t max_connections)
+                         std::shared_ptr<metrics::RouteMetrics> metrics, RouteLimits limits)
     : name_(std::move(name)),
       source_backends_(backends),
       proxy_protocol_(proxy_protocol),
@@ -36,7 +36,7 @@ RouteTarget::RouteTarget(std::string name, const std::vector<snapshot::Backend>&
       source_alpn_routes_(std::move(alpn_routes)),
       balancer_(weights_of(backends), workers, first),
       metrics_(metrics ? std::move(metrics) : std::make_shared<metrics::RouteMetrics>(workers)),
-      max_connections_(max_connections) {
+      limits_(limits) {
   for (const auto& backend : backends) {
     backends_.emplace_back(boost::asio::ip::make_address(backend.address), backend.port);
   }
@@ -86,13 +86,13 @@ const RouteTable::Target* RouteTable::same_name(const snapshot::Route& route, co
 RouteTable::Target RouteTable::target_for(const snapshot::Route& route, std::size_t workers, const RouteTable* previous) const {
   const Target* before = same_name(route, previous);
   if (before != nullptr && (*before)->serves(route.backends, route.proxy_protocol, route.allow_source_ranges, route.alpn_routes,
-                                             route.max_connections) &&
+                                             RouteLimits::of(route)) &&
       (!route.is_wildcard() || previous->wildcards_.at(route.hostname.substr(2)).mode == route.wildcard)) {
     return *before;
   }
   return std::make_shared<const RouteTarget>(route.hostname, route.backends, route.proxy_protocol,
                                              route.allow_source_ranges, route.alpn_routes, workers, random_start(),
-                                             before != nullptr ? (*before)->metrics() : nullptr, route.max_connections);
+                                             before != nullptr ? (*before)->metrics() : nullptr, RouteLimits::of(route));
 }
 
 RouteTable::RouteTable(snapshot::Snapshot snapshot, std::size_t workers, const RouteTable* previous)
@@ -108,7 +108,7 @@ RouteTable::RouteTable(snapshot::Snapshot snapshot, std::size_t workers, const R
   }
   if (snapshot_.default_backend) {
     const auto& wanted = *snapshot_.default_backend;
-    if (previous != nullptr && previous->default_ && previous->default_->serves(wanted.backends, wanted.proxy_protocol, {}, {}, 0)) {
+    if (previous != nullptr && previous->default_ && previous->default_->serves(wanted.backends, wanted.proxy_protocol, {}, {}, RouteLimits{})) {
       default_ = previous->default_;
     } else {
       default_ = std::make_shared<const RouteTarget>("default", wanted.backends, wanted.proxy_protocol,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -15,6 +16,18 @@
 #include "snapshot/snapshot.h"
 
 namespace snigate::routing {
+
+// What a route limits beyond where it leads; zero: none, or the dataplane's flag.
+struct RouteLimits {
+  std::uint32_t max_connections = 0;
+  std::chrono::milliseconds connect_timeout{0};
+  std::chrono::milliseconds idle_timeout{0};
+  bool operator==(const RouteLimits&) const = default;
+  static RouteLimits of(const snapshot::Route& route) {
+    return {route.max_connections, std::chrono::milliseconds(route.connect_timeout_ms),
+            std::chrono::milliseconds(route.idle_timeout_ms)};
+  }
+};
 
 // Whether `address` (IPv4-mapped IPv6 addresses matched as IPv4) lies in one of `ranges`.
 bool in_ranges(const std::vector<snapshot::SourceRange>& ranges, const boost::asio::ip::address& address);
@@ -30,18 +43,17 @@ class RouteTarget {
   RouteTarget(std::string name, const std::vector<snapshot::Backend>& backends,
               snapshot::ProxyProtocol proxy_protocol, std::vector<snapshot::SourceRange> allow_source_ranges,
               std::vector<snapshot::AlpnRoute> alpn_routes, std::size_t workers, std::size_t first = 0,
-              std::shared_ptr<metrics::RouteMetrics> metrics = nullptr, std::uint32_t max_connections = 0);
+              std::shared_ptr<metrics::RouteMetrics> metrics = nullptr, RouteLimits limits = {});
 
   const std::string& name() const { return name_; }  // the route's hostname, or "default"
   // Whether this target serves exactly what the route (or default backend) asks for.
   bool serves(const std::vector<snapshot::Backend>& backends, snapshot::ProxyProtocol proxy_protocol,
               const std::vector<snapshot::SourceRange>& allow_source_ranges,
-              const std::vector<snapshot::AlpnRoute>& alpn_routes, std::uint32_t max_connections) const {
+              const std::vector<snapshot::AlpnRoute>& alpn_routes, const RouteLimits& limits) const {
     return source_backends_ == backends && proxy_protocol_ == proxy_protocol &&
-           allow_source_ranges_ == allow_source_ranges && source_alpn_routes_ == alpn_routes &&
-           max_connections_ == max_connections;
+           allow_source_ranges_ == allow_source_ranges && source_alpn_routes_ == alpn_routes && limits_ == limits;
   }
-  std::uint32_t max_connections() const { return max_connections_; }  // 0: no limit
+  const RouteLimits& limits() const { return limits_; }
   const std::vector<boost::asio::ip::tcp::endpoint>& backends() const { return backends_; }
   snapshot::ProxyProtocol proxy_protocol() const { return proxy_protocol_; }
   // Whether a client at `address` may use this route (IPv4-mapped IPv6 clients unmapped first).
@@ -69,7 +81,7 @@ class RouteTarget {
   std::vector<std::shared_ptr<const RouteTarget>> alpn_targets_;  // one per source_alpn_routes_ entry
   mutable BackendBalancer balancer_;  // each worker writes only its own cache lines of it
   std::shared_ptr<metrics::RouteMetrics> metrics_;
-  std::uint32_t max_connections_;
+  RouteLimits limits_;
 };
 
 class RouteTable {

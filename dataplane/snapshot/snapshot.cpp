@@ -179,7 +179,8 @@ std::vector<AlpnRoute> read_alpn_routes(const object& fields, const std::string&
 Route read_route(const element& entry, const std::string& where) {
   const object fields = require_only_keys(
       entry, where,
-      {"hostname", "wildcard", "backends", "proxy_protocol", "allow_source_ranges", "alpn_routes", "max_connections"});
+      {"hostname", "wildcard", "backends", "proxy_protocol", "allow_source_ranges", "alpn_routes", "max_connections",
+       "connect_timeout_ms", "idle_timeout_ms"});
   const auto name = string_of(find(fields, "hostname"));
   if (!name) reject(where, "\"hostname\" must be a string");
   auto normalized = hostname::normalize(*name, /*allow_wildcard=*/true);
@@ -203,6 +204,10 @@ Route read_route(const element& entry, const std::string& where) {
   route.alpn_routes = read_alpn_routes(fields, where);
   if (find(fields, "max_connections")) {
     route.max_connections = static_cast<std::uint32_t>(read_unsigned(fields, "max_connections", where, 1, kMaxRouteConnections));
+  }
+  for (auto [key, field] : {std::pair{"connect_timeout_ms", &route.connect_timeout_ms},
+                            std::pair{"idle_timeout_ms", &route.idle_timeout_ms}}) {
+    if (find(fields, key)) *field = static_cast<std::uint32_t>(read_unsigned(fields, key, where, 1, kMaxRouteTimeoutMs));
   }
   return route;
 }
@@ -365,8 +370,16 @@ std::string encode(const Snapshot& snapshot) {
     }
     out += "\"backends\":";
     append_backends(out, route.backends);
+    if (route.connect_timeout_ms > 0) {
+      out += ",\"connect_timeout_ms\":";
+      out += std::to_string(route.connect_timeout_ms);
+    }
     out += ",\"hostname\":";
     append_string(out, route.hostname);
+    if (route.idle_timeout_ms > 0) {
+      out += ",\"idle_timeout_ms\":";
+      out += std::to_string(route.idle_timeout_ms);
+    }
     if (route.max_connections > 0) {
       out += ",\"max_connections\":";
       out += std::to_string(route.max_connections);

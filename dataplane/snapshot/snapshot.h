@@ -19,6 +19,7 @@ inline constexpr std::uint32_t kMaxWeight = 1'000'000;
 inline constexpr std::size_t kMaxAlpnRoutes = 16;
 inline constexpr std::size_t kMaxAlpnProtocols = 16;
 inline constexpr std::uint32_t kMaxRouteConnections = 10'000'000;
+inline constexpr std::uint32_t kMaxRouteTimeoutMs = 7 * 24 * 3600 * 1000;  // a week
 
 enum class ProxyProtocol { none, v1, v2 };
 // single_label: "*.example.com" matches "a.example.com" only; suffix: any depth (Gateway API).
@@ -54,6 +55,10 @@ struct Route {
   // 0: no limit. Otherwise a client that would be one more open connection of the route (its
   // ALPN routes' included) gets a fatal internal_error alert.
   std::uint32_t max_connections = 0;
+  // 0: the dataplane's --connect-timeout and --idle-timeout. Otherwise the route's own, for its
+  // ALPN routes too (the connect budget of all attempts stays the dataplane's).
+  std::uint32_t connect_timeout_ms = 0;
+  std::uint32_t idle_timeout_ms = 0;
   bool operator==(const Route&) const = default;
   bool is_wildcard() const { return hostname.starts_with("*."); }
 };

@@ -160,6 +160,20 @@ def test_a_route_at_its_max_connections_refuses_the_next_client_until_one_ends(b
     second.close()
 
 
+def test_a_routes_idle_timeout_closes_its_idle_connections_and_no_others(backend_factory, dataplane_factory):
+    a = backend_factory("a.example.com")
+    b = backend_factory("b.example.com")
+    dataplane = dataplane_factory(routes=snapshot(1, [route("a.example.com", a.port, idle_timeout_ms=300),
+                                                      route("b.example.com", b.port)]))
+    quick = python_connect(dataplane.port, "a.example.com")
+    patient = python_connect(dataplane.port, "b.example.com")
+    assert ask(quick, "x") == "a.example.com: x" and ask(patient, "y") == "b.example.com: y"
+    assert dataplane.metric_reaches('snigate_connections_total{route="a.example.com",outcome="idle_timeout"}', 1) == 1
+    assert ask(patient, "still") == "b.example.com: still"  # the dataplane's own --idle-timeout is 1h
+    quick.close()
+    patient.close()
+
+
 def test_no_sni_and_unknown_names_go_to_the_default_backend(backend_factory, dataplane_factory):
     a = backend_factory("a.example.com")
     fallback = backend_factory("default.example.com")

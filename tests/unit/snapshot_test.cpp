@@ -91,8 +91,8 @@ TEST(Snapshot, EncodingIsCanonical) {
 TEST(Snapshot, EncodingIsTheJsonOfEveryField) {
   Snapshot snapshot;
   snapshot.generation = 18446744073709551615u;
-  snapshot.routes.push_back({"*.example.org", Wildcard::suffix, {{"fd00::7", 443, 1000000}, {"10.0.0.8", 1, 2}}, ProxyProtocol::v2, {}, {}, 0});
-  snapshot.routes.push_back({"odd\"name\\\n\x01é", Wildcard::single_label, {}, ProxyProtocol::none, {}, {}, 0});
+  snapshot.routes.push_back({"*.example.org", Wildcard::suffix, {{"fd00::7", 443, 1000000}, {"10.0.0.8", 1, 2}}, ProxyProtocol::v2, {}, {}, 0, 0, 0});
+  snapshot.routes.push_back({"odd\"name\\\n\x01é", Wildcard::single_label, {}, ProxyProtocol::none, {}, {}, 0, 0, 0});
   snapshot.default_backend = DefaultBackend{{{"10.0.0.9", 443, 1}}, ProxyProtocol::v1};
   const json expected = {
       {"version", 1},
@@ -388,6 +388,19 @@ TEST(Snapshot, MaxConnectionsIsReadAndWrittenOnlyWhenSet) {
   EXPECT_FALSE(json::parse(encode(snapshot))["routes"][0].contains("max_connections"));
   EXPECT_EQ(rejection_after([](json& d) { route1(d)["max_connections"] = 0; }),
             R"(route 1: "max_connections" 0 out of range 1-10000000)");
+}
+
+TEST(Snapshot, RouteTimeoutsAreReadAndWrittenOnlyWhenSet) {
+  auto document = valid_document();
+  route1(document)["connect_timeout_ms"] = 750;
+  route1(document)["idle_timeout_ms"] = 600000;
+  const Snapshot snapshot = decode(document.dump());
+  EXPECT_EQ(snapshot.routes[1].connect_timeout_ms, 750u);
+  EXPECT_EQ(snapshot.routes[1].idle_timeout_ms, 600000u);
+  EXPECT_EQ(decode(encode(snapshot)), snapshot);
+  EXPECT_FALSE(json::parse(encode(snapshot))["routes"][0].contains("idle_timeout_ms"));
+  EXPECT_EQ(rejection_after([](json& d) { route1(d)["idle_timeout_ms"] = 604800001; }),
+            R"(route 1: "idle_timeout_ms" 604800001 out of range 1-604800000)");
 }
 
 TEST(Snapshot, RejectsAnInvalidDefaultBackend) {

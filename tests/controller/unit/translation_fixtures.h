@@ -101,6 +101,8 @@ inline std::vector<std::string> rendered_routes(const snapshot::Snapshot& snapsh
       for (const auto& range : route.allow_source_ranges) line += " " + range.to_string();
     }
     if (route.max_connections > 0) line += " max " + std::to_string(route.max_connections);
+    if (route.connect_timeout_ms > 0) line += " connect " + std::to_string(route.connect_timeout_ms) + "ms";
+    if (route.idle_timeout_ms > 0) line += " idle " + std::to_string(route.idle_timeout_ms) + "ms";
     for (const auto& alpn : route.alpn_routes) {
       line += ", alpn";
       for (const auto& protocol : alpn.protocols) line += " " + protocol;
