@@ -69,8 +69,7 @@ inline std::optional<std::vector<std::string>> alpn_protocols(const std::optiona
   std::vector<std::string> protocols;
   if (!value) return protocols;
   for (auto& item : split_comma_list(*value)) {
-    const bool printable = std::all_of(item.begin(), item.end(), [](char c) { return c >= 0x21 && c <= 0x7e; });
-    if (item.size() > 255 || !printable) {
+    if (!snapshot::is_valid_alpn_protocol(item)) {
       problem = std::string(kAlpn) + ": \"" + item + "\" is not 1-255 printable ASCII characters";
       return std::nullopt;
     }

@@ -136,10 +136,6 @@ std::vector<SourceRange> read_source_ranges(const object& fields, const std::str
   return ranges;
 }
 
-bool is_printable_ascii(std::string_view text) {
-  return std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x21 && c <= 0x7e; });
-}
-
 std::vector<AlpnRoute> read_alpn_routes(const object& fields, const std::string& where) {
   const auto found = find(fields, "alpn_routes");
   if (!found) return {};
@@ -163,7 +159,7 @@ std::vector<AlpnRoute> read_alpn_routes(const object& fields, const std::string&
     }
     for (const element protocol : protocols) {
       const auto name = string_of(protocol);
-      if (!name || name->empty() || name->size() > 255 || !is_printable_ascii(*name)) {
+      if (!name || !is_valid_alpn_protocol(*name)) {
         reject(at, "a protocol name must be 1-255 printable ASCII characters");
       }
       if (!seen.emplace(*name).second) reject(at, "protocol \"" + std::string(*name) + "\" is listed twice in the route");
@@ -270,6 +266,11 @@ std::optional<std::string_view> backend_address_problem(const std::string& addre
   if (host_order == INADDR_BROADCAST) return "is the broadcast address, not a backend's";
   if (IN_MULTICAST(host_order)) return "is a multicast address, not a backend's";
   return std::nullopt;
+}
+
+bool is_valid_alpn_protocol(std::string_view name) {
+  return !name.empty() && name.size() <= 255 &&
+         std::all_of(name.begin(), name.end(), [](char c) { return c >= 0x21 && c <= 0x7e; });
 }
 
 std::string_view to_string(ProxyProtocol protocol) {

@@ -94,6 +94,10 @@ std::string encode(const Snapshot& snapshot);
 // controller leaves them out of what it translates.
 std::optional<std::string_view> backend_address_problem(const std::string& address);
 
+// An ALPN protocol name a route may list: 1-255 printable ASCII characters. The controller checks
+// annotations with the same rule, so that what it sends is never refused.
+bool is_valid_alpn_protocol(std::string_view name);
+
 std::string_view to_string(ProxyProtocol protocol);
 std::string_view to_string(Wildcard wildcard);
 
