@@ -66,11 +66,11 @@ TEST_F(ControllerTest, BadObjectsGetWarningEventsAndEverythingElseKeepsRouting) 
   ASSERT_TRUE(wait_for_routes(
       {{"good.example.com", "192.0.2.1:8443"}, {"fine.example.com", "192.0.2.2:8443"}, {"port.example.com", ""}}, 10s));
   using Reasons = std::vector<std::string>;
-  EXPECT_TRUE(wait_until([&] { return warning_reasons("Service", "badname") == Reasons{"InvalidHostname"}; }, 5s))
+  EXPECT_TRUE(wait_until([&] { return warning_reasons("Service", "badname") == Reasons{"InvalidHostname"}; }, 15s))
       << testing::PrintToString(warning_reasons("Service", "badname"));
-  EXPECT_TRUE(wait_until([&] { return warning_reasons("Service", "badport") == Reasons{"UnknownPort"}; }, 5s))
+  EXPECT_TRUE(wait_until([&] { return warning_reasons("Service", "badport") == Reasons{"UnknownPort"}; }, 15s))
       << testing::PrintToString(warning_reasons("Service", "badport"));
-  EXPECT_TRUE(wait_until([&] { return warning_reasons("Service", "late") == Reasons{"HostnameConflict"}; }, 5s))
+  EXPECT_TRUE(wait_until([&] { return warning_reasons("Service", "late") == Reasons{"HostnameConflict"}; }, 15s))
       << testing::PrintToString(warning_reasons("Service", "late"));
   EXPECT_EQ(warning_reasons("Service", "good"), Reasons{});
 
