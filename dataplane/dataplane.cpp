@@ -61,8 +61,9 @@ Dataplane::Dataplane(Options options)
   admin_ = std::make_unique<control::AdminServer>(
       io_, options_.admin_listen,
       control::AdminServer::Handlers{[this] { return scrape_metrics(); },
-                                     [this] { return routes_.stats().ready && !draining_; },
-                                     [this] { return routes_document(); }});
+                                     [this] { return routes_.stats().ready && accepting_; },
+                                     [this] { return routes_document(); }, [this] { return drain_on_request(); },
+                                     options_.admin_drain_from});
 }
 
 Dataplane::~Dataplane() = default;
@@ -90,7 +91,7 @@ void Dataplane::wait_for_signal() {
     if (error) return;
     if (signal == SIGHUP) {
       applier_.post([this] { reload_routes_file(); });
-    } else if (!draining_) {
+    } else if (!stopping_) {
       begin_drain();
     } else {
       log::write(log::Level::warn, "second stop signal: closing open connections now");
@@ -120,13 +121,28 @@ void Dataplane::reload_routes_file() {
   }
 }
 
-void Dataplane::begin_drain() {
-  draining_ = true;
-  log::write(log::Level::info, "draining",
-             {{"active_connections", limit_.active()},
-              {"drain_timeout_ms", options_.drain_timeout.count()}});
+void Dataplane::stop_accepting(std::string_view why) {
+  if (!accepting_) return;
+  accepting_ = false;
+  log::write(log::Level::info, "draining", {{"by", why}, {"active_connections", limit_.active()}});
   workers_accepting_ = workers_.size();
   for (auto& worker : workers_) worker->stop_accepting([this] { --workers_accepting_; });
+}
+
+// An operator taking this instance out of its load balancer without ending the process: a pod
+// that exited would be restarted and accept again. Routes keep following the controller, so the
+// connections still open keep being served as they were; SIGTERM ends it as usual.
+std::string Dataplane::drain_on_request() {
+  if (!accepting_) return "already draining\n";
+  stop_accepting("POST /drain");
+  return "draining: listeners closed, /readyz fails; open connections go on until they end or SIGTERM\n";
+}
+
+void Dataplane::begin_drain() {
+  stopping_ = true;
+  stop_accepting("signal");
+  log::write(log::Level::info, "stopping once connections end",
+             {{"active_connections", limit_.active()}, {"drain_timeout_ms", options_.drain_timeout.count()}});
   if (snapshot_server_) snapshot_server_->close();
   poll_drain(std::chrono::steady_clock::now() + options_.drain_timeout);
 }
@@ -203,7 +219,7 @@ std::string Dataplane::scrape_metrics() {
     });
   }
   total.log_lines_dropped = log::dropped_lines();
-  return metrics::render_prometheus(total, routes_.stats(), metrics::ProcessState{options_.workers, draining_});
+  return metrics::render_prometheus(total, routes_.stats(), metrics::ProcessState{options_.workers, !accepting_});
 }
 
 }  // namespace snigate

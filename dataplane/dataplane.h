@@ -34,7 +34,10 @@ class Dataplane {
  private:
   void reload_routes_file();
   void wait_for_signal();
-  void begin_drain();
+  // Closes the listeners (once): /readyz fails from then on; live connections go on.
+  void stop_accepting(std::string_view why);
+  std::string drain_on_request();  // POST /drain
+  void begin_drain();  // SIGTERM: stop accepting, then exit once the connections are done
   void poll_drain(std::chrono::steady_clock::time_point deadline);
   void shut_down();
   std::string scrape_metrics();
@@ -51,7 +54,8 @@ class Dataplane {
   std::unique_ptr<control::SnapshotServer> snapshot_server_;
   boost::asio::signal_set signals_;
   boost::asio::steady_timer drain_timer_;
-  bool draining_ = false;
+  bool accepting_ = true;  // false once SIGTERM or POST /drain closed the listeners
+  bool stopping_ = false;  // SIGTERM: the process exits once the connections are done
   // Workers whose listeners are not closed yet: until then their queues may still hold clients,
   // so the drain cannot be over even with no connection open.
   std::atomic<std::size_t> workers_accepting_{0};

@@ -92,7 +92,10 @@ Flags:
   --routes FILE                route snapshot file (JSON); SIGHUP re-reads it
   --control-socket PATH        Unix socket on which the controller pushes snapshots
   --control-socket-mode OCTAL  permissions of the control socket (default 0600)
-  --admin-listen ADDR:PORT     /metrics, /healthz, /readyz, /routes (default 127.0.0.1:9090)
+  --admin-listen ADDR:PORT     /metrics, /healthz, /readyz, /routes, /drain (default 127.0.0.1:9090)
+  --admin-drain-from CIDRS     comma-separated sources whose POST /drain is obeyed: the process
+                               stops accepting and /readyz fails, live connections go on
+                               (default 127.0.0.0/8,::1/128; repeatable)
   --client-hello-timeout DUR   deadline for the complete ClientHello (default 5s)
   --connect-timeout DUR        deadline for each backend connection attempt (default 5s)
   --connect-budget DUR         deadline for all of a connection's attempts together (default 10s)
@@ -113,7 +116,7 @@ Flags:
   --version                    print the version
 
 Durations take a unit: ms, s, m or h (5s, 250ms, 1h).
-Signals: SIGTERM/SIGINT stop accepting and drain; SIGHUP re-reads --routes.
+Signals: SIGTERM/SIGINT stop accepting and drain, then exit; SIGHUP re-reads --routes.
 )";
 }
 
@@ -164,6 +167,8 @@ Options parse_options(int argc, const char* const argv[]) {
       if (options.control_socket_mode > 0777) throw std::invalid_argument("--control-socket-mode must be at most 0777");
     } else if (flag == "--admin-listen") {
       options.admin_listen = with_flag(parse_endpoint);
+    } else if (flag == "--admin-drain-from") {
+      for (const auto& range : with_flag(parse_source_ranges)) options.admin_drain_from.push_back(range);
     } else if (flag == "--client-hello-timeout") {
       options.proxy.client_hello_timeout = with_flag(parse_duration);
     } else if (flag == "--connect-timeout") {
@@ -207,6 +212,7 @@ Options parse_options(int argc, const char* const argv[]) {
     options.optional_listen.push_back(parse_endpoint("[::]:8443"));
   }
   if (options.workers == 0) options.workers = usable_cpus();
+  if (options.admin_drain_from.empty()) options.admin_drain_from = parse_source_ranges("127.0.0.0/8,::1/128");
   if (options.routes_file.empty() && options.control_socket.empty()) {
     throw std::invalid_argument("one of --routes or --control-socket is required");
   }

@@ -12,6 +12,7 @@
 
 #include "log/log.h"
 #include "proxy/proxy_settings.h"
+#include "snapshot/source_range.h"
 
 namespace snigate {
 
@@ -26,6 +27,7 @@ struct Options {
   std::string control_socket;
   mode_t control_socket_mode = 0600;
   boost::asio::ip::tcp::endpoint admin_listen;
+  std::vector<snapshot::SourceRange> admin_drain_from;  // who may POST /drain
   proxy::ProxySettings proxy;
   std::chrono::milliseconds drain_timeout{std::chrono::seconds(30)};
   std::size_t max_connections = 0;  // 0: derived from the open-file limit at startup (plan_descriptors)

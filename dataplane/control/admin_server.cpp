@@ -6,6 +6,8 @@
 #include <boost/asio/write.hpp>
 #include <memory>
 
+#include "snapshot/source_range.h"
+
 namespace snigate::control {
 namespace {
 
@@ -54,7 +56,9 @@ class AdminSession : public std::enable_shared_from_this<AdminSession> {
     std::istream stream(&request_);
     std::string method, target;
     stream >> method >> target;
-    response_ = server_.respond(method, target);
+    boost::system::error_code error;
+    const auto peer = socket_.remote_endpoint(error);
+    response_ = server_.respond(method, target, error ? boost::asio::ip::address() : peer.address());
     boost::asio::async_write(socket_, boost::asio::buffer(response_),
                              [self = shared_from_this()](const boost::system::error_code&, std::size_t) {
                                boost::system::error_code ignored;
@@ -110,10 +114,18 @@ void AdminServer::accept() {
   });
 }
 
-std::string AdminServer::respond(std::string_view method, std::string_view target) const {
+std::string AdminServer::respond(std::string_view method, std::string_view target,
+                                 const boost::asio::ip::address& peer) const {
+  target = target.substr(0, target.find('?'));
+  if (target == "/drain" && handlers_.drain) {
+    if (method != "POST") return http_response(405, "Method Not Allowed", "text/plain", "POST only\n");
+    if (!snapshot::in_ranges(handlers_.drain_from, peer)) {
+      return http_response(403, "Forbidden", "text/plain", "POST /drain is answered only for --admin-drain-from\n");
+    }
+    return http_response(200, "OK", "text/plain", handlers_.drain());
+  }
   if (method != "GET" && method != "HEAD") return http_response(405, "Method Not Allowed", "text/plain", "GET only\n");
   bool with_body = method == "GET";  // HEAD: the same headers, no body
-  target = target.substr(0, target.find('?'));
   if (target == "/metrics") {
     return http_response(200, "OK", "text/plain; version=0.0.4", handlers_.metrics(), with_body);
   }

@@ -97,7 +97,7 @@ std::string render_prometheus(const Totals& total, const control::ApplyStats& sn
          "Unix time the last snapshot was applied (0: never).",
          snapshot.ready ? std::chrono::duration<double>(snapshot.last_applied_at.time_since_epoch()).count() : 0.0);
   single(out, "snigate_workers", "gauge", "Worker threads.", process.workers);
-  single(out, "snigate_draining", "gauge", "1 while shutting down and draining connections.", process.draining ? 1 : 0);
+  single(out, "snigate_draining", "gauge", "1 once the listeners are closed (SIGTERM or POST /drain): not accepting, /readyz failing.", process.draining ? 1 : 0);
   return out.str();
 }
 

@@ -14,6 +14,7 @@
 #include "proxy/tcp_sockets.h"
 #include "routing/proxy_protocol_header.h"
 #include "routing/proxy_protocol_parser.h"
+#include "snapshot/source_range.h"
 
 namespace snigate::proxy {
 namespace {
@@ -95,7 +96,7 @@ void Connection::start() {
     finish(metrics::Outcome::client_closed, std::string("epoll: ") + std::strerror(errno));
     return;
   }
-  if (awaiting_proxy_header_ && !routing::in_ranges(worker_.settings().proxy_protocol_from, client_endpoint_.address())) {
+  if (awaiting_proxy_header_ && !snapshot::in_ranges(worker_.settings().proxy_protocol_from, client_endpoint_.address())) {
     finish(metrics::Outcome::proxy_header_error, "a PROXY protocol listener refuses a source outside --proxy-protocol-from");
     return;
   }

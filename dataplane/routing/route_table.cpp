@@ -59,18 +59,8 @@ std::shared_ptr<const RouteTarget> RouteTarget::for_alpn(const std::vector<std::
   return nullptr;
 }
 
-bool in_ranges(const std::vector<snapshot::SourceRange>& ranges, const boost::asio::ip::address& address) {
-  const auto matches = [&](std::span<const std::uint8_t> bytes) {
-    return std::any_of(ranges.begin(), ranges.end(), [&](const snapshot::SourceRange& range) { return range.contains(bytes); });
-  };
-  if (address.is_v4()) return matches(address.to_v4().to_bytes());
-  const auto v6 = address.to_v6();
-  if (v6.is_v4_mapped()) return matches(boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, v6).to_bytes());
-  return matches(v6.to_bytes());
-}
-
 bool RouteTarget::admits(const boost::asio::ip::address& address) const {
-  return allow_source_ranges_.empty() || in_ranges(allow_source_ranges_, address);
+  return allow_source_ranges_.empty() || snapshot::in_ranges(allow_source_ranges_, address);
 }
 
 const RouteTable::Target* RouteTable::same_name(const snapshot::Route& route, const RouteTable* previous) {

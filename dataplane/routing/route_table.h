@@ -29,9 +29,6 @@ struct RouteLimits {
   }
 };
 
-// Whether `address` (IPv4-mapped IPv6 addresses matched as IPv4) lies in one of `ranges`.
-bool in_ranges(const std::vector<snapshot::SourceRange>& ranges, const boost::asio::ip::address& address);
-
 // One route's destination. Backend choice state is kept per worker (each worker only touches its
 // own slot), so lookups and picks need no locks. A target is shared by every table whose snapshot
 // has its route unchanged, so its balancers keep their place across snapshots.

@@ -77,4 +77,14 @@ std::string SourceRange::to_string() const {
   return std::string(text) + "/" + std::to_string(prefix_);
 }
 
+bool in_ranges(const std::vector<SourceRange>& ranges, const boost::asio::ip::address& address) {
+  const auto matches = [&](std::span<const std::uint8_t> bytes) {
+    return std::any_of(ranges.begin(), ranges.end(), [&](const SourceRange& range) { return range.contains(bytes); });
+  };
+  if (address.is_v4()) return matches(address.to_v4().to_bytes());
+  const auto v6 = address.to_v6();
+  if (v6.is_v4_mapped()) return matches(boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, v6).to_bytes());
+  return matches(v6.to_bytes());
+}
+
 }  // namespace snigate::snapshot

@@ -3,12 +3,15 @@
 // client of the route before any byte reaches a backend.
 #pragma once
 
+#include <boost/asio/ip/address.hpp>
+
 #include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace snigate::snapshot {
 
@@ -37,5 +40,8 @@ class SourceRange {
   std::uint8_t size_ = 4;  // bytes of address: 4 or 16
   std::uint8_t prefix_ = 0;
 };
+
+// Whether `address` (IPv4-mapped IPv6 addresses matched as IPv4) lies in one of `ranges`.
+bool in_ranges(const std::vector<SourceRange>& ranges, const boost::asio::ip::address& address);
 
 }  // namespace snigate::snapshot

@@ -243,6 +243,7 @@ def check_defaults(r):
     for container in r.pod["spec"]["containers"]:
         r.expect(flag(container["args"], "admin-listen").startswith("$(POD_IP):"), f"{container['name']} admin on the pod IP")
     r.expect(pre_stop_seconds(r.container("dataplane")) == 10, "preStop sleeps 10 s")
+    r.expect(flag(r.container("dataplane")["args"], "admin-drain-from") is None, "POST /drain from loopback only")
     r.expect(r.one("PodDisruptionBudget")["spec"] == {"maxUnavailable": 1, "selector": r.workload["spec"]["selector"]},
              "PDB maxUnavailable 1")
     r.expect(not r.all("HorizontalPodAutoscaler") and not r.all("NetworkPolicy") and not r.all("PodMonitor")
@@ -322,6 +323,7 @@ def check_every_option(r):
     r.expect(flag_values(dataplane["args"], "proxy-protocol-listen") == ["0.0.0.0:8443", "[::]:8443"] and
              not flag_values(dataplane["args"], "listen"), "IPv4 and IPv6 listeners, both behind PROXY protocol")
     r.expect(flag(dataplane["args"], "proxy-protocol-from") == "10.0.0.0/16,fd00:10::/64", "the balancer's addresses")
+    r.expect(flag(dataplane["args"], "admin-drain-from") == "10.0.0.0/16,fd00:10::/64", "who may POST /drain")
     spec = r.pod["spec"]
     r.expect(spec["terminationGracePeriodSeconds"] == 120 + 20 + 15, "grace period follows drain and preStop")
     r.expect(controller["image"] == "registry.example/snigate:1.2.3" and controller["imagePullPolicy"] == "Always", "image")

@@ -107,9 +107,10 @@ class Dataplane:
                 pass
         return records
 
-    def http(self, path: str) -> tuple[int, str]:
+    def http(self, path: str, method: str = "GET") -> tuple[int, str]:
+        request = urllib.request.Request(f"http://127.0.0.1:{self.admin_port}{path}", method=method)
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.admin_port}{path}", timeout=5) as response:
+            with urllib.request.urlopen(request, timeout=5) as response:
                 return response.status, response.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()

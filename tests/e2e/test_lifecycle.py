@@ -36,6 +36,38 @@ def test_sigterm_stops_accepting_and_lets_open_connections_finish(app_backend, d
     assert time.monotonic() - closed < 2
 
 
+def test_post_drain_stops_accepting_and_keeps_the_process_and_its_connections(app_backend, dataplane_factory):
+    dataplane = dataplane_factory(routes=snapshot(1, [route("a.example.com", app_backend.port)]),
+                                  extra_args=("--drain-timeout", "20s"))
+    tls = python_connect(dataplane.port, "a.example.com")
+    assert dataplane.http("/drain")[0] == 405, "a GET must not drain"
+    assert dataplane.http("/readyz")[0] == 200
+    status, body = dataplane.http("/drain", method="POST")
+    assert (status, body.split(":")[0]) == (200, "draining")
+    assert dataplane.http("/drain", method="POST") == (200, "already draining\n")
+    assert dataplane.http("/readyz")[0] == 503
+    assert dataplane.metric_reaches("snigate_draining", 1) == 1
+    with pytest.raises(OSError):
+        python_connect(dataplane.port, "a.example.com", timeout=2)
+    assert ask(tls, "still here") == "a.example.com: still here"
+    tls.close()
+    time.sleep(1)
+    assert dataplane.process.poll() is None, "a drained instance stays until it is told to stop"
+    assert dataplane.http("/healthz")[0] == 200
+    dataplane.signal(signal.SIGTERM)
+    assert dataplane.process.wait(5) == 0
+
+
+def test_post_drain_is_refused_from_outside_admin_drain_from(app_backend, dataplane_factory):
+    dataplane = dataplane_factory(routes=snapshot(1, [route("a.example.com", app_backend.port)]),
+                                  extra_args=("--admin-drain-from", "10.0.0.0/8"))
+    assert dataplane.http("/drain", method="POST")[0] == 403
+    assert dataplane.http("/readyz")[0] == 200
+    tls = python_connect(dataplane.port, "a.example.com")
+    assert ask(tls, "served") == "a.example.com: served"
+    tls.close()
+
+
 def test_drain_timeout_closes_what_is_left_and_exits_zero(app_backend, dataplane_factory):
     dataplane = dataplane_factory(routes=snapshot(1, [route("a.example.com", app_backend.port)]),
                                   extra_args=("--drain-timeout", "1s"))

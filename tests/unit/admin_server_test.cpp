@@ -21,7 +21,7 @@ class AdminResponses : public testing::Test {
                      AdminServer::Handlers{[this] { return metrics_body; }, [this] { return ready; }}};
 
   std::string respond(std::string_view target, std::string_view method = "GET") {
-    return server.respond(method, target);
+    return server.respond(method, target, boost::asio::ip::make_address("127.0.0.1"));
   }
 };
 
@@ -71,6 +71,38 @@ TEST_F(AdminResponses, HeadAnswersWithHeadersOnly) {
   auto response = respond("/metrics", "HEAD");
   EXPECT_NE(response.find("\r\nContent-Length: " + std::to_string(metrics_body.size()) + "\r\n"), std::string::npos);
   EXPECT_EQ(body(response), "");
+}
+
+// POST /drain changes what the process does: only for the configured sources, only as a POST.
+TEST(AdminDrain, AnsweredForDrainFromOnlyAndOnlyAsPost) {
+  boost::asio::io_context io;
+  int drains = 0;
+  AdminServer::Handlers handlers{[] { return std::string(); }, [] { return true; }};
+  handlers.drain = [&drains] { return ++drains == 1 ? std::string("draining\n") : std::string("already draining\n"); };
+  const auto range = [](std::string_view text) {
+    std::string problem;
+    return *snapshot::SourceRange::parse(text, problem);
+  };
+  handlers.drain_from = {range("127.0.0.0/8"), range("::1/128")};
+  AdminServer server{io, {boost::asio::ip::make_address("127.0.0.1"), 0}, handlers};
+  const auto loopback = boost::asio::ip::make_address("127.0.0.1");
+  const auto pod_network = boost::asio::ip::make_address("10.1.2.3");
+
+  EXPECT_EQ(status_line(server.respond("POST", "/drain", pod_network)), "HTTP/1.0 403 Forbidden");
+  EXPECT_EQ(status_line(server.respond("GET", "/drain", loopback)), "HTTP/1.0 405 Method Not Allowed");
+  EXPECT_EQ(drains, 0);
+  EXPECT_EQ(body(server.respond("POST", "/drain", loopback)), "draining\n");
+  EXPECT_EQ(body(server.respond("POST", "/drain", boost::asio::ip::make_address("::1"))), "already draining\n");
+  EXPECT_EQ(body(server.respond("POST", "/drain", boost::asio::ip::make_address("::ffff:127.0.0.1"))),
+            "already draining\n") << "an IPv4 client of a dual-stack admin socket";
+}
+
+TEST(AdminDrain, WithoutAHandlerThereIsNoDrain) {
+  boost::asio::io_context io;
+  AdminServer server{io, {boost::asio::ip::make_address("127.0.0.1"), 0},
+                     AdminServer::Handlers{[] { return std::string(); }, [] { return true; }}};
+  EXPECT_EQ(status_line(server.respond("POST", "/drain", boost::asio::ip::make_address("127.0.0.1"))),
+            "HTTP/1.0 405 Method Not Allowed");
 }
 
 }  // namespace

@@ -180,6 +180,21 @@ TEST(Options, ProxyProtocolListenersNeedTheBalancersTheyTrust) {
   EXPECT_EQ(refusal({"--routes", "r.json", "--proxy-protocol-from", ","}), "--proxy-protocol-from: no address range given");
 }
 
+TEST(Options, DrainIsAnsweredForLoopbackUnlessOtherSourcesAreNamed) {
+  const auto texts = [](const std::vector<snapshot::SourceRange>& ranges) {
+    std::vector<std::string> out;
+    for (const auto& range : ranges) out.push_back(range.to_string());
+    return out;
+  };
+  EXPECT_EQ(texts(parse({"--routes", "r.json"}).admin_drain_from), (std::vector<std::string>{"127.0.0.0/8", "::1/128"}));
+  EXPECT_EQ(texts(parse({"--routes", "r.json", "--admin-drain-from", "10.0.0.0/8", "--admin-drain-from=192.0.2.7"})
+                      .admin_drain_from),
+            (std::vector<std::string>{"10.0.0.0/8", "192.0.2.7/32"}))
+      << "naming sources replaces loopback";
+  EXPECT_EQ(refusal({"--routes", "r.json", "--admin-drain-from", "10.0.0.1/8"}),
+            "--admin-drain-from: \"10.0.0.1/8\" has address bits set past its /8 prefix");
+}
+
 TEST(Options, EmptyInlineValueDoesNotSwallowTheNextFlag) {
   Options options = parse({"--control-socket", "/run/c.sock", "--routes=", "--workers", "2"});
   EXPECT_EQ(options.routes_file, "");
@@ -196,7 +211,7 @@ TEST(Options, HelpListsEveryFlag) {
   for (const char* flag : {"--listen", "--workers", "--routes", "--control-socket", "--control-socket-mode",
                            "--admin-listen", "--client-hello-timeout", "--connect-timeout", "--idle-timeout",
                            "--drain-timeout", "--max-connections", "--max-client-hello", "--log-level", "--help",
-                           "--version", "--proxy-protocol-listen", "--proxy-protocol-from"}) {
+                           "--version", "--proxy-protocol-listen", "--proxy-protocol-from", "--admin-drain-from"}) {
     EXPECT_NE(usage().find(std::string("  ") + flag + " "), std::string::npos) << flag;
   }
 }

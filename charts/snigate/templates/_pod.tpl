@@ -138,6 +138,10 @@ spec:
         - {{ include "snigate.controlSocket" . }}
         - --admin-listen
         - {{ include "snigate.adminListen" (dict "address" .Values.dataplane.adminAddress "port" .Values.dataplane.adminPort) | quote }}
+        {{- with .Values.dataplane.drainFrom }}
+        - --admin-drain-from
+        - {{ join "," . | quote }}
+        {{- end }}
         - --drain-timeout
         - {{ .Values.dataplane.drainTimeoutSeconds }}s
         {{- if .Values.dataplane.workers }}
