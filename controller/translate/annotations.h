@@ -24,6 +24,8 @@ inline constexpr std::string_view kAlpn = "snigate.io/alpn";  // "acme-tls/1": o
 inline constexpr std::string_view kMaxConnections = "snigate.io/max-connections";  // open connections of the route, at most
 inline constexpr std::string_view kConnectTimeout = "snigate.io/connect-timeout";  // "2s": each backend connect
 inline constexpr std::string_view kIdleTimeout = "snigate.io/idle-timeout";        // "10m": a proxied connection idle both ways
+inline constexpr std::string_view kSourceConnectionRate = "snigate.io/source-connection-rate";  // "10/s": per client address
+inline constexpr std::string_view kSourceConnectionBurst = "snigate.io/source-connection-burst";  // "20": at once, from a quiet one
 
 // nullopt when the value is not one the annotation allows; an absent annotation is the default.
 inline std::optional<snapshot::ProxyProtocol> proxy_protocol(const std::optional<std::string>& value) {
@@ -91,18 +93,25 @@ inline std::string invalid_value(std::string_view key, std::string_view allowed,
   return std::string(key) + " must be " + std::string(allowed) + ", not \"" + value + "\"";
 }
 
+// A whole number from 1 to `max`, or nullopt.
+inline std::optional<std::uint32_t> whole_number(std::string_view text, std::uint64_t max) {
+  std::uint64_t parsed = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), parsed);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size() || parsed == 0 || parsed > max) {
+    return std::nullopt;
+  }
+  return static_cast<std::uint32_t>(parsed);
+}
+
 // The route's limit on open connections; absent is none (0). nullopt for anything but a whole
 // number the snapshot accepts.
 inline std::optional<std::uint32_t> max_connections(const std::optional<std::string>& value, std::string& problem) {
   if (!value) return 0u;
-  std::uint64_t parsed = 0;
-  const auto [end, error] = std::from_chars(value->data(), value->data() + value->size(), parsed);
-  if (value->empty() || error != std::errc() || end != value->data() + value->size() || parsed == 0 ||
-      parsed > snapshot::kMaxRouteConnections) {
+  const auto parsed = whole_number(*value, snapshot::kMaxRouteConnections);
+  if (!parsed) {
     problem = invalid_value(kMaxConnections, "a whole number from 1 to " + std::to_string(snapshot::kMaxRouteConnections), *value);
-    return std::nullopt;
   }
-  return static_cast<std::uint32_t>(parsed);
+  return parsed;
 }
 
 // A route's timeout from a duration ("250ms", "5s", "10m", "1h"), in milliseconds; absent is 0 (the
@@ -119,6 +128,37 @@ inline std::optional<std::uint32_t> timeout_ms(std::string_view key, const std::
     return std::nullopt;
   }
   return static_cast<std::uint32_t>(number * scale);
+}
+
+// The route's per-client connection rate from "N/s", "N/m" or "N/h" and an optional burst (the
+// connections a quiet address may open at once; default N). Both absent: no limit. nullopt, with
+// `problem`, for anything else, or a burst without a rate.
+inline std::optional<snapshot::SourceConnectionRate> source_connection_rate(const std::optional<std::string>& rate,
+                                                                            const std::optional<std::string>& burst,
+                                                                            std::string& problem) {
+  if (!rate) {
+    if (!burst) return snapshot::SourceConnectionRate{};
+    problem = std::string(kSourceConnectionBurst) + " needs " + std::string(kSourceConnectionRate);
+    return std::nullopt;
+  }
+  const auto slash = rate->find('/');
+  const std::string_view unit = slash == std::string::npos ? std::string_view() : std::string_view(*rate).substr(slash + 1);
+  const std::uint32_t period_ms = unit == "s" ? 1000 : unit == "m" ? 60'000 : unit == "h" ? 3'600'000 : 0;
+  const auto connections = whole_number(std::string_view(*rate).substr(0, slash), snapshot::kMaxSourceRateConnections);
+  if (period_ms == 0 || !connections) {
+    problem = invalid_value(kSourceConnectionRate,
+                            "connections per second, minute or hour, 1 to " +
+                                std::to_string(snapshot::kMaxSourceRateConnections) + " (10/s, 100/m, 1000/h)",
+                            *rate);
+    return std::nullopt;
+  }
+  const auto burst_value = burst ? whole_number(*burst, snapshot::kMaxSourceRateConnections) : connections;
+  if (!burst_value) {
+    problem = invalid_value(kSourceConnectionBurst,
+                            "a whole number from 1 to " + std::to_string(snapshot::kMaxSourceRateConnections), *burst);
+    return std::nullopt;
+  }
+  return snapshot::SourceConnectionRate{*connections, period_ms, *burst_value};
 }
 
 }  // namespace snigate::controller::translate::annotations

@@ -107,7 +107,12 @@ OurIngress claim_ingress(const model::ClusterState& state, const model::Ingress&
   const auto idle_timeout =
       annotations::timeout_ms(annotations::kIdleTimeout, ingress.meta.annotation(annotations::kIdleTimeout), timeout_problem);
   if (!idle_timeout) claims.report(owner, "InvalidAnnotation", timeout_problem);
-  const bool annotations_valid = proxy_protocol && ranges && limit && connect_timeout && idle_timeout;
+  std::string rate_problem;
+  const auto rate = annotations::source_connection_rate(ingress.meta.annotation(annotations::kSourceConnectionRate),
+                                                        ingress.meta.annotation(annotations::kSourceConnectionBurst),
+                                                        rate_problem);
+  if (!rate) claims.report(owner, "InvalidAnnotation", rate_problem);
+  const bool annotations_valid = proxy_protocol && ranges && limit && connect_timeout && idle_timeout && rate;
   std::string alpn_problem;
   const auto alpn = annotations::alpn_protocols(ingress.meta.annotation(annotations::kAlpn), alpn_problem);
   if (!alpn) {
@@ -129,7 +134,7 @@ OurIngress claim_ingress(const model::ClusterState& state, const model::Ingress&
     snapshot::Route route{*normalized, snapshot::Wildcard::single_label, {},
                           proxy_protocol.value_or(snapshot::ProxyProtocol::none),
                           ranges.value_or(std::vector<snapshot::SourceRange>{}), {}, limit.value_or(0),
-                          connect_timeout.value_or(0), idle_timeout.value_or(0)};
+                          connect_timeout.value_or(0), idle_timeout.value_or(0), rate.value_or(snapshot::SourceConnectionRate{})};
     const auto backend = rule_backend(rule, ingress, owner, claims, default_backend_used);
     if (backend && annotations_valid) {
       ResolvedBackends resolved = resolve(state, namespace_name, *backend);

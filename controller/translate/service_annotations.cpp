@@ -35,6 +35,15 @@ snapshot::Route service_route(const model::ClusterState& state, const model::Ser
     return route;
   }
   route.max_connections = *limit;
+  std::string rate_problem;
+  const auto rate = annotations::source_connection_rate(service.meta.annotation(annotations::kSourceConnectionRate),
+                                                        service.meta.annotation(annotations::kSourceConnectionBurst),
+                                                        rate_problem);
+  if (!rate) {
+    claims.report(owner, "InvalidAnnotation", rate_problem);
+    return route;
+  }
+  route.source_connection_rate = *rate;
   for (auto [key, field] : {std::pair{annotations::kConnectTimeout, &route.connect_timeout_ms},
                             std::pair{annotations::kIdleTimeout, &route.idle_timeout_ms}}) {
     std::string timeout_problem;

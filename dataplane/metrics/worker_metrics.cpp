@@ -15,6 +15,7 @@ std::string_view to_string(Outcome outcome) {
     case Outcome::reset: return "reset";
     case Outcome::drain_timeout: return "drain_timeout";
     case Outcome::source_denied: return "source_denied";
+    case Outcome::source_rate_limited: return "source_rate_limited";
     case Outcome::proxy_header_error: return "proxy_header_error";
     case Outcome::route_full: return "route_full";
   }

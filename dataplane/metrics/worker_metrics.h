@@ -31,8 +31,9 @@ enum class Outcome {
   source_denied,         // the client's address is outside the route's allow_source_ranges: access_denied
   proxy_header_error,    // a --proxy-protocol-listen connection from an untrusted source or without a valid header
   route_full,            // the route already holds its max_connections: refused with internal_error
+  source_rate_limited,   // the client's address is over the route's source_connection_rate: internal_error
 };
-inline constexpr std::size_t kOutcomeCount = 13;
+inline constexpr std::size_t kOutcomeCount = 14;
 std::string_view to_string(Outcome outcome);
 
 // ClientHello failures: the parser's reasons, then the two that happen around it.

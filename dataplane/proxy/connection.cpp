@@ -346,6 +346,7 @@ void Connection::route() {
   counters_ = &target->counters(worker_.index());
   const routing::RouteLimits limits = target->limits();  // the route's, for its ALPN routes too
   if (limits.idle_timeout.count() > 0) idle_timeout_ = limits.idle_timeout;
+  const routing::RouteTarget& name_target = *target;  // its limits hold for its ALPN routes too; `table` keeps it
   if (auto by_alpn = target->for_alpn(setup_->parser.hello().alpn)) {
     target = std::move(by_alpn);
   } else if (!target->admits(client_endpoint_.address())) {
@@ -353,7 +354,13 @@ void Connection::route() {
            "the client's address is outside the route's allow_source_ranges");
     return;
   }
-  // After the refusals above, so that a denied client holds none of the route's connections.
+  // After the source ranges, so that a denied client spends none of its allowance; before the
+  // connection count, so that a client over its rate holds none of the route's connections.
+  if (!name_target.admits_rate(client_endpoint_.address(), loop().now())) {
+    refuse(tls::AlertDescription::internal_error, metrics::Outcome::source_rate_limited,
+           "the client's address is over the route's source_connection_rate");
+    return;
+  }
   if (!route_metrics_->try_open(limits.max_connections)) {
     refuse(tls::AlertDescription::internal_error, metrics::Outcome::route_full,
            "the route holds its max_connections (" + std::to_string(limits.max_connections) + ")");

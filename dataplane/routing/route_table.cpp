@@ -28,7 +28,8 @@ RouteTarget::RouteTarget(std::string name, const std::vector<snapshot::Backend>&
                          snapshot::ProxyProtocol proxy_protocol,
                          std::vector<snapshot::SourceRange> allow_source_ranges,
                          std::vector<snapshot::AlpnRoute> alpn_routes, std::size_t workers, std::size_t first,
-                         std::shared_ptr<metrics::RouteMetrics> metrics, RouteLimits limits)
+                         std::shared_ptr<metrics::RouteMetrics> metrics, RouteLimits limits,
+                         std::shared_ptr<SourceRateLimiter> source_rate)
     : name_(std::move(name)),
       source_backends_(backends),
       proxy_protocol_(proxy_protocol),
@@ -37,6 +38,9 @@ RouteTarget::RouteTarget(std::string name, const std::vector<snapshot::Backend>&
       balancer_(weights_of(backends), workers, first),
       metrics_(metrics ? std::move(metrics) : std::make_shared<metrics::RouteMetrics>(workers)),
       limits_(limits) {
+  if (limits_.source_connection_rate.limits()) {
+    source_rate_ = source_rate ? std::move(source_rate) : std::make_shared<SourceRateLimiter>();
+  }
   for (const auto& backend : backends) {
     backends_.emplace_back(boost::asio::ip::make_address(backend.address), backend.port);
   }
@@ -82,7 +86,8 @@ RouteTable::Target RouteTable::target_for(const snapshot::Route& route, std::siz
   }
   return std::make_shared<const RouteTarget>(route.hostname, route.backends, route.proxy_protocol,
                                              route.allow_source_ranges, route.alpn_routes, workers, random_start(),
-                                             before != nullptr ? (*before)->metrics() : nullptr, RouteLimits::of(route));
+                                             before != nullptr ? (*before)->metrics() : nullptr, RouteLimits::of(route),
+                                             before != nullptr ? (*before)->source_rate() : nullptr);
 }
 
 RouteTable::RouteTable(snapshot::Snapshot snapshot, std::size_t workers, const RouteTable* previous)

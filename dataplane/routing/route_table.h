@@ -13,6 +13,7 @@
 
 #include "metrics/worker_metrics.h"
 #include "routing/backend_balancer.h"
+#include "routing/source_rate_limiter.h"
 #include "snapshot/snapshot.h"
 
 namespace snigate::routing {
@@ -22,10 +23,11 @@ struct RouteLimits {
   std::uint32_t max_connections = 0;
   std::chrono::milliseconds connect_timeout{0};
   std::chrono::milliseconds idle_timeout{0};
+  snapshot::SourceConnectionRate source_connection_rate{};
   bool operator==(const RouteLimits&) const = default;
   static RouteLimits of(const snapshot::Route& route) {
     return {route.max_connections, std::chrono::milliseconds(route.connect_timeout_ms),
-            std::chrono::milliseconds(route.idle_timeout_ms)};
+            std::chrono::milliseconds(route.idle_timeout_ms), route.source_connection_rate};
   }
 };
 
@@ -35,12 +37,14 @@ struct RouteLimits {
 class RouteTarget {
  public:
   // Worker w starts at backend (first + w * backends / workers) % backends: see BackendBalancer.
-  // `metrics`: the counters of the route this target replaces, or nullptr for new ones.
+  // `metrics` and `source_rate`: those of the route this target replaces (its counters, and how
+  // many connections each client has just opened), or nullptr for new ones.
   // Each of `alpn_routes` becomes a target of its own, counted with this one.
   RouteTarget(std::string name, const std::vector<snapshot::Backend>& backends,
               snapshot::ProxyProtocol proxy_protocol, std::vector<snapshot::SourceRange> allow_source_ranges,
               std::vector<snapshot::AlpnRoute> alpn_routes, std::size_t workers, std::size_t first = 0,
-              std::shared_ptr<metrics::RouteMetrics> metrics = nullptr, RouteLimits limits = {});
+              std::shared_ptr<metrics::RouteMetrics> metrics = nullptr, RouteLimits limits = {},
+              std::shared_ptr<SourceRateLimiter> source_rate = nullptr);
 
   const std::string& name() const { return name_; }  // the route's hostname, or "default"
   // Whether this target serves exactly what the route (or default backend) asks for.
@@ -55,6 +59,12 @@ class RouteTarget {
   snapshot::ProxyProtocol proxy_protocol() const { return proxy_protocol_; }
   // Whether a client at `address` may use this route (IPv4-mapped IPv6 clients unmapped first).
   bool admits(const boost::asio::ip::address& address) const;
+  // Whether the route's source_connection_rate lets `address` open a connection now (and counts
+  // it). Shared by all workers: a route without the limit takes no lock.
+  bool admits_rate(const boost::asio::ip::address& address, SourceRateLimiter::Clock::time_point now) const {
+    return !source_rate_ || source_rate_->admit(address, limits_.source_connection_rate, now);
+  }
+  const std::shared_ptr<SourceRateLimiter>& source_rate() const { return source_rate_; }
   // The target of the first ALPN route listing a protocol the client offers (of the first
   // kAlpnProtocolsConsidered it offers), or nullptr: the client stays with this target.
   std::shared_ptr<const RouteTarget> for_alpn(const std::vector<std::string>& offered) const;
@@ -79,6 +89,7 @@ class RouteTarget {
   mutable BackendBalancer balancer_;  // each worker writes only its own cache lines of it
   std::shared_ptr<metrics::RouteMetrics> metrics_;
   RouteLimits limits_;
+  std::shared_ptr<SourceRateLimiter> source_rate_;  // null without a source_connection_rate
 };
 
 class RouteTable {

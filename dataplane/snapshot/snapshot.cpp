@@ -172,11 +172,23 @@ std::vector<AlpnRoute> read_alpn_routes(const object& fields, const std::string&
   return routes;
 }
 
+SourceConnectionRate read_source_connection_rate(const object& fields, const std::string& where) {
+  const auto entry = find(fields, "source_connection_rate");
+  if (!entry) return {};
+  const std::string at = where + ": source_connection_rate";
+  const object rate_fields = require_only_keys(*entry, at, {"connections", "period_ms", "burst"});
+  SourceConnectionRate rate;
+  rate.connections = static_cast<std::uint32_t>(read_unsigned(rate_fields, "connections", at, 1, kMaxSourceRateConnections));
+  rate.period_ms = static_cast<std::uint32_t>(read_unsigned(rate_fields, "period_ms", at, 1, kMaxSourceRatePeriodMs));
+  rate.burst = static_cast<std::uint32_t>(read_unsigned(rate_fields, "burst", at, 1, kMaxSourceRateConnections));
+  return rate;
+}
+
 Route read_route(const element& entry, const std::string& where) {
   const object fields = require_only_keys(
       entry, where,
       {"hostname", "wildcard", "backends", "proxy_protocol", "allow_source_ranges", "alpn_routes", "max_connections",
-       "connect_timeout_ms", "idle_timeout_ms"});
+       "connect_timeout_ms", "idle_timeout_ms", "source_connection_rate"});
   const auto name = string_of(find(fields, "hostname"));
   if (!name) reject(where, "\"hostname\" must be a string");
   auto normalized = hostname::normalize(*name, /*allow_wildcard=*/true);
@@ -205,6 +217,7 @@ Route read_route(const element& entry, const std::string& where) {
                             std::pair{"idle_timeout_ms", &route.idle_timeout_ms}}) {
     if (find(fields, key)) *field = static_cast<std::uint32_t>(read_unsigned(fields, key, where, 1, kMaxRouteTimeoutMs));
   }
+  route.source_connection_rate = read_source_connection_rate(fields, where);
   return route;
 }
 
@@ -387,6 +400,10 @@ std::string encode(const Snapshot& snapshot) {
     }
     out += ",\"proxy_protocol\":";
     append_string(out, to_string(route.proxy_protocol));
+    if (const auto& rate = route.source_connection_rate; rate.limits()) {
+      out += ",\"source_connection_rate\":{\"burst\":" + std::to_string(rate.burst) +
+             ",\"connections\":" + std::to_string(rate.connections) + ",\"period_ms\":" + std::to_string(rate.period_ms) + '}';
+    }
     if (route.is_wildcard()) {
       out += ",\"wildcard\":";
       append_string(out, to_string(route.wildcard));

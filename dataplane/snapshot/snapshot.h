@@ -20,6 +20,8 @@ inline constexpr std::size_t kMaxAlpnRoutes = 16;
 inline constexpr std::size_t kMaxAlpnProtocols = 16;
 inline constexpr std::uint32_t kMaxRouteConnections = 10'000'000;
 inline constexpr std::uint32_t kMaxRouteTimeoutMs = 7 * 24 * 3600 * 1000;  // a week
+inline constexpr std::uint32_t kMaxSourceRatePeriodMs = 3600 * 1000;  // an hour
+inline constexpr std::uint32_t kMaxSourceRateConnections = 1'000'000;
 
 enum class ProxyProtocol { none, v1, v2 };
 // single_label: "*.example.com" matches "a.example.com" only; suffix: any depth (Gateway API).
@@ -41,6 +43,16 @@ struct AlpnRoute {
   bool operator==(const AlpnRoute&) const = default;
 };
 
+// How many connections one client address may open per period. A client over it gets a fatal
+// internal_error alert and is counted as source_rate_limited.
+struct SourceConnectionRate {
+  std::uint32_t connections = 0;  // per period; 0: no limit
+  std::uint32_t period_ms = 0;
+  std::uint32_t burst = 0;  // admitted at once from a quiet address: at least 1
+  bool operator==(const SourceConnectionRate&) const = default;
+  bool limits() const { return connections > 0; }
+};
+
 struct Route {
   std::string hostname;  // normalized: lower case, no trailing dot; "*." prefix for wildcards
   Wildcard wildcard = Wildcard::single_label;  // meaningful for wildcard hostnames only
@@ -59,6 +71,8 @@ struct Route {
   // ALPN routes too (the connect budget of all attempts stays the dataplane's).
   std::uint32_t connect_timeout_ms = 0;
   std::uint32_t idle_timeout_ms = 0;
+  // Per client address (IPv6 clients by their /64), over the route and its ALPN routes together.
+  SourceConnectionRate source_connection_rate;
   bool operator==(const Route&) const = default;
   bool is_wildcard() const { return hostname.starts_with("*."); }
 };

@@ -29,7 +29,7 @@ def free_port(host: str = "127.0.0.1") -> int:
 def route(hostname: str, *ports: int, wildcard: str | None = None, proxy_protocol: str = "none",
           address: str = "127.0.0.1", allow_source_ranges: list[str] | None = None,
           alpn_routes: dict[tuple[str, ...], int] | None = None, max_connections: int | None = None,
-          idle_timeout_ms: int | None = None) -> dict:
+          idle_timeout_ms: int | None = None, source_connection_rate: dict | None = None) -> dict:
     """alpn_routes: protocols -> the port of the backend that takes clients offering any of them."""
     entry = {"hostname": hostname, "proxy_protocol": proxy_protocol,
              "backends": [{"address": address, "port": port, "weight": 1} for port in ports]}
@@ -41,6 +41,8 @@ def route(hostname: str, *ports: int, wildcard: str | None = None, proxy_protoco
         entry["max_connections"] = max_connections
     if idle_timeout_ms is not None:
         entry["idle_timeout_ms"] = idle_timeout_ms
+    if source_connection_rate is not None:
+        entry["source_connection_rate"] = source_connection_rate
     if alpn_routes:
         entry["alpn_routes"] = [{"protocols": list(protocols), "backends": [{"address": address, "port": port}]}
                                 for protocols, port in alpn_routes.items()]

@@ -160,6 +160,32 @@ def test_a_route_at_its_max_connections_refuses_the_next_client_until_one_ends(b
     second.close()
 
 
+def test_a_client_over_its_source_connection_rate_is_refused_and_others_are_not(backend_factory, dataplane_factory):
+    a = backend_factory("a.example.com")
+    spare = backend_factory("a.example.com")
+    # One connection a minute after a burst of two: the test never waits for the allowance to refill.
+    limited = route("a.example.com", a.port, source_connection_rate={"connections": 1, "period_ms": 60000, "burst": 2})
+    dataplane = dataplane_factory(routes=snapshot(1, [limited, route("b.example.com", spare.port)]))
+    for _ in range(2):
+        with python_connect(dataplane.port, "a.example.com", source="127.0.0.2") as tls:
+            assert ask(tls, "hi") == "a.example.com: hi"
+    with pytest.raises(ssl.SSLError, match="INTERNAL_ERROR"):
+        python_connect(dataplane.port, "a.example.com", source="127.0.0.2")
+    with python_connect(dataplane.port, "a.example.com", source="127.0.0.3") as tls:
+        assert ask(tls, "other") == "a.example.com: other", "another address has its own allowance"
+    with python_connect(dataplane.port, "b.example.com", source="127.0.0.2") as tls:
+        assert ask(tls, "b") == "a.example.com: b", "other routes are not limited"
+    assert dataplane.metric_reaches(
+        'snigate_connections_total{route="a.example.com",outcome="source_rate_limited"}', 1) == 1
+    # New backends for the route keep what each client has spent: endpoint churn is no way around it.
+    limited["backends"].append({"address": "127.0.0.1", "port": spare.port, "weight": 1})
+    assert dataplane.control(snapshot(2, [limited, route("b.example.com", spare.port)]))["ok"]
+    with pytest.raises(ssl.SSLError, match="INTERNAL_ERROR"):
+        python_connect(dataplane.port, "a.example.com", source="127.0.0.2")
+    assert dataplane.metric_reaches(
+        'snigate_connections_total{route="a.example.com",outcome="source_rate_limited"}', 2) == 2
+
+
 def test_a_routes_idle_timeout_closes_its_idle_connections_and_no_others(backend_factory, dataplane_factory):
     a = backend_factory("a.example.com")
     b = backend_factory("b.example.com")

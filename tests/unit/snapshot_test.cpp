@@ -91,8 +91,8 @@ TEST(Snapshot, EncodingIsCanonical) {
 TEST(Snapshot, EncodingIsTheJsonOfEveryField) {
   Snapshot snapshot;
   snapshot.generation = 18446744073709551615u;
-  snapshot.routes.push_back({"*.example.org", Wildcard::suffix, {{"fd00::7", 443, 1000000}, {"10.0.0.8", 1, 2}}, ProxyProtocol::v2, {}, {}, 0, 0, 0});
-  snapshot.routes.push_back({"odd\"name\\\n\x01é", Wildcard::single_label, {}, ProxyProtocol::none, {}, {}, 0, 0, 0});
+  snapshot.routes.push_back({"*.example.org", Wildcard::suffix, {{"fd00::7", 443, 1000000}, {"10.0.0.8", 1, 2}}, ProxyProtocol::v2, {}, {}, 0, 0, 0, {}});
+  snapshot.routes.push_back({"odd\"name\\\n\x01é", Wildcard::single_label, {}, ProxyProtocol::none, {}, {}, 0, 0, 0, {}});
   snapshot.default_backend = DefaultBackend{{{"10.0.0.9", 443, 1}}, ProxyProtocol::v1};
   const json expected = {
       {"version", 1},
@@ -388,6 +388,30 @@ TEST(Snapshot, MaxConnectionsIsReadAndWrittenOnlyWhenSet) {
   EXPECT_FALSE(json::parse(encode(snapshot))["routes"][0].contains("max_connections"));
   EXPECT_EQ(rejection_after([](json& d) { route1(d)["max_connections"] = 0; }),
             R"(route 1: "max_connections" 0 out of range 1-10000000)");
+}
+
+TEST(Snapshot, SourceConnectionRateIsReadAndWrittenOnlyWhenSet) {
+  auto document = valid_document();
+  route1(document)["source_connection_rate"] = {{"connections", 10}, {"period_ms", 1000}, {"burst", 20}};
+  const Snapshot snapshot = decode(document.dump());
+  EXPECT_EQ(snapshot.routes[1].source_connection_rate, (SourceConnectionRate{10, 1000, 20}));
+  EXPECT_FALSE(snapshot.routes[0].source_connection_rate.limits());
+  EXPECT_EQ(decode(encode(snapshot)), snapshot);
+  EXPECT_EQ(json::parse(encode(snapshot))["routes"][1]["source_connection_rate"],
+            json({{"burst", 20}, {"connections", 10}, {"period_ms", 1000}}));
+  EXPECT_FALSE(json::parse(encode(snapshot))["routes"][0].contains("source_connection_rate"));
+  EXPECT_EQ(rejection_after([](json& d) { route1(d)["source_connection_rate"] = {{"connections", 10}, {"period_ms", 1000}}; }),
+            R"(route 1: source_connection_rate: missing "burst")");
+  EXPECT_EQ(rejection_after([](json& d) {
+              route1(d)["source_connection_rate"] = {{"connections", 0}, {"period_ms", 1000}, {"burst", 1}};
+            }),
+            R"(route 1: source_connection_rate: "connections" 0 out of range 1-1000000)");
+  EXPECT_EQ(rejection_after([](json& d) {
+              route1(d)["source_connection_rate"] = {{"connections", 1}, {"period_ms", 3600001}, {"burst", 1}};
+            }),
+            R"(route 1: source_connection_rate: "period_ms" 3600001 out of range 1-3600000)");
+  EXPECT_EQ(rejection_after([](json& d) { route1(d)["source_connection_rate"] = "10/s"; }),
+            R"(route 1: source_connection_rate: must be an object)");
 }
 
 TEST(Snapshot, RouteTimeoutsAreReadAndWrittenOnlyWhenSet) {

@@ -19,7 +19,7 @@ using namespace std::chrono_literals;
 
 snapshot::Snapshot routes_to(const std::string& hostname, std::uint16_t port = 8443) {
   snapshot::Snapshot wanted;
-  wanted.routes.push_back({hostname, snapshot::Wildcard::single_label, {{"10.0.0.1", port, 1}}, snapshot::ProxyProtocol::none, {}, {}, 0, 0, 0});
+  wanted.routes.push_back({hostname, snapshot::Wildcard::single_label, {{"10.0.0.1", port, 1}}, snapshot::ProxyProtocol::none, {}, {}, 0, 0, 0, {}});
   return wanted;
 }
 

@@ -103,6 +103,10 @@ inline std::vector<std::string> rendered_routes(const snapshot::Snapshot& snapsh
     if (route.max_connections > 0) line += " max " + std::to_string(route.max_connections);
     if (route.connect_timeout_ms > 0) line += " connect " + std::to_string(route.connect_timeout_ms) + "ms";
     if (route.idle_timeout_ms > 0) line += " idle " + std::to_string(route.idle_timeout_ms) + "ms";
+    if (const auto& rate = route.source_connection_rate; rate.limits()) {
+      line += " rate " + std::to_string(rate.connections) + "/" + std::to_string(rate.period_ms) + "ms burst " +
+              std::to_string(rate.burst);
+    }
     for (const auto& alpn : route.alpn_routes) {
       line += ", alpn";
       for (const auto& protocol : alpn.protocols) line += " " + protocol;
