@@ -29,6 +29,14 @@ std::string number_text(Value value) {
   return std::string(text, static_cast<std::size_t>(end - text));
 }
 
+// Fixed notation, never 5e-04: Prometheus takes `le` as a label, and a bucket must keep the text
+// every client library gives it ("0.0005") for queries on it to find it.
+std::string seconds_text(double seconds) {
+  char text[64];
+  auto end = std::to_chars(text, text + sizeof text, seconds, std::chars_format::fixed).ptr;
+  return std::string(text, static_cast<std::size_t>(end - text));
+}
+
 void header(std::ostringstream& out, std::string_view name, std::string_view type, std::string_view help) {
   out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
 }
@@ -49,12 +57,12 @@ void histogram(std::ostringstream& out, std::string_view name, std::string_view 
   for (std::size_t i = 0; i < totals.buckets.size(); ++i) {
     cumulative += totals.buckets[i];
     const std::string le = i < totals.upper_bounds.size()
-                               ? number_text(std::chrono::duration<double>(totals.upper_bounds[i]).count())
+                               ? seconds_text(std::chrono::duration<double>(totals.upper_bounds[i]).count())
                                : "+Inf";
     out << name << "_bucket{" << labels << separator << "le=\"" << le << "\"} " << cumulative << '\n';
   }
   const std::string braced = labels.empty() ? std::string() : "{" + std::string(labels) + "}";
-  out << name << "_sum" << braced << ' ' << number_text(static_cast<double>(totals.sum_microseconds) / 1e6) << '\n';
+  out << name << "_sum" << braced << ' ' << seconds_text(static_cast<double>(totals.sum_microseconds) / 1e6) << '\n';
   out << name << "_count" << braced << ' ' << cumulative << '\n';
 }
 

@@ -23,6 +23,9 @@ TEST(RouteMetrics, EachWorkerGetsItsCountersOnFirstUseAndKeepsThem) {
   EXPECT_EQ(reinterpret_cast<std::uintptr_t>(&first) % 64, 0u) << "a cache line of its own";
 }
 
+// docs/dataplane.md promises this much per route and worker.
+TEST(RouteMetrics, ARoutesCountersForOneWorkerTakeUnder512Bytes) { EXPECT_LE(sizeof(RouteCounters), 512u); }
+
 TEST(RouteMetrics, SumsEveryWorkersCounters) {
   RouteMetrics route(2);
   ++route.of(0).connections[outcome(Outcome::ok)];
