@@ -1,7 +1,9 @@
 #include "metrics/prometheus_text.h"
 
 #include <charconv>
+#include <chrono>
 #include <sstream>
+#include <string>
 
 namespace snigate::metrics {
 namespace {
@@ -19,6 +21,22 @@ std::string escape_label(std::string_view value) {
   return escaped;
 }
 
+// Shortest exact form: the stream's default 6 digits would round a Unix timestamp to 1.79586e+09.
+template <typename Value>
+std::string number_text(Value value) {
+  char text[64];
+  auto end = std::to_chars(text, text + sizeof text, value).ptr;
+  return std::string(text, static_cast<std::size_t>(end - text));
+}
+
+// Fixed notation, never 5e-04: Prometheus takes `le` as a label, and a bucket must keep the text
+// every client library gives it ("0.0005") for queries on it to find it.
+std::string seconds_text(double seconds) {
+  char text[64];
+  auto end = std::to_chars(text, text + sizeof text, seconds, std::chars_format::fixed).ptr;
+  return std::string(text, static_cast<std::size_t>(end - text));
+}
+
 void header(std::ostringstream& out, std::string_view name, std::string_view type, std::string_view help) {
   out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
 }
@@ -27,11 +45,28 @@ template <typename Value>
 void single(std::ostringstream& out, std::string_view name, std::string_view type, std::string_view help,
             Value value) {
   header(out, name, type, help);
-  // Shortest exact form: the stream's default 6 digits would round a Unix timestamp to 1.79586e+09.
-  char text[64];
-  auto end = std::to_chars(text, text + sizeof text, value).ptr;
-  out << name << ' ' << std::string_view(text, static_cast<std::size_t>(end - text)) << '\n';
+  out << name << ' ' << number_text(value) << '\n';
 }
+
+// One histogram's series: cumulative buckets up to le="+Inf", then _sum and _count. `labels` are
+// the series' own (`route="..."`) or empty.
+template <typename HistogramSums>
+void histogram(std::ostringstream& out, std::string_view name, std::string_view labels, const HistogramSums& totals) {
+  const std::string_view separator = labels.empty() ? "" : ",";
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < totals.buckets.size(); ++i) {
+    cumulative += totals.buckets[i];
+    const std::string le = i < totals.upper_bounds.size()
+                               ? seconds_text(std::chrono::duration<double>(totals.upper_bounds[i]).count())
+                               : "+Inf";
+    out << name << "_bucket{" << labels << separator << "le=\"" << le << "\"} " << cumulative << '\n';
+  }
+  const std::string braced = labels.empty() ? std::string() : "{" + std::string(labels) + "}";
+  out << name << "_sum" << braced << ' ' << seconds_text(static_cast<double>(totals.sum_microseconds) / 1e6) << '\n';
+  out << name << "_count" << braced << ' ' << cumulative << '\n';
+}
+
+std::string route_label(std::string_view route) { return "route=\"" + escape_label(route) + "\""; }
 
 }  // namespace
 
@@ -66,6 +101,20 @@ std::string render_prometheus(const Totals& total, const control::ApplyStats& sn
     if (route == kUnroutedLabel) continue;
     out << "snigate_route_connections_open{route=\"" << escape_label(route) << "\"} " << counters.open << '\n';
   }
+  header(out, "snigate_backend_connect_seconds", "histogram",
+         "Time to connect to a backend, by route: successful connects only (failed attempts: snigate_backend_connect_failures_total).");
+  for (const auto& [route, counters] : total.routes) {
+    if (route == kUnroutedLabel) continue;
+    histogram(out, "snigate_backend_connect_seconds", route_label(route), counters.backend_connect);
+  }
+  header(out, "snigate_connection_duration_seconds", "histogram",
+         "Time from accept to close of finished client connections, by route.");
+  for (const auto& [route, counters] : total.routes) {
+    histogram(out, "snigate_connection_duration_seconds", route_label(route), counters.duration);
+  }
+  header(out, "snigate_client_hello_wait_seconds", "histogram",
+         "Time from accept to a complete ClientHello, for hellos that parsed.");
+  histogram(out, "snigate_client_hello_wait_seconds", "", total.client_hello_wait);
   header(out, "snigate_client_hello_errors_total", "counter", "Connections closed before routing, by reason.");
   for (std::size_t i = 0; i < kHelloErrorCount; ++i) {
     out << "snigate_client_hello_errors_total{reason=\"" << hello_error_name(i) << "\"} " << total.hello_errors[i]

@@ -34,6 +34,8 @@ RouteTotals& RouteTotals::operator+=(const RouteTotals& other) {
   bytes_to_client += other.bytes_to_client;
   connect_failures += other.connect_failures;
   open += other.open;
+  backend_connect += other.backend_connect;
+  duration += other.duration;
   return *this;
 }
 
@@ -46,6 +48,7 @@ RouteTotals& Totals::route(std::string_view name) {
 Totals& Totals::operator+=(const Totals& other) {
   for (const auto& [name, counters] : other.routes) route(name) += counters;
   for (std::size_t i = 0; i < kHelloErrorCount; ++i) hello_errors[i] += other.hello_errors[i];
+  client_hello_wait += other.client_hello_wait;
   accepted += other.accepted;
   rejected_over_capacity += other.rejected_over_capacity;
   accept_pauses += other.accept_pauses;
@@ -61,6 +64,8 @@ void RouteCounters::add_to(RouteTotals& totals) const {
   totals.bytes_from_client += bytes_from_client;
   totals.bytes_to_client += bytes_to_client;
   totals.connect_failures += connect_failures;
+  backend_connect.add_to(totals.backend_connect);
+  duration.add_to(totals.duration);
 }
 
 RouteMetrics::RouteMetrics(std::size_t workers)
@@ -105,6 +110,7 @@ bool RouteMetrics::try_open(std::uint32_t limit) {
 void WorkerMetrics::add_to(Totals& totals) const {
   unrouted.add_to(totals.route(kUnroutedLabel));
   for (std::size_t i = 0; i < kHelloErrorCount; ++i) totals.hello_errors[i] += hello_errors[i];
+  client_hello_wait.add_to(totals.client_hello_wait);
   totals.accepted += accepted;
   totals.rejected_over_capacity += rejected_over_capacity;
   totals.accept_pauses += accept_pauses;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -12,6 +13,7 @@
 #include <string_view>
 
 #include "metrics/counter.h"
+#include "metrics/histogram.h"
 #include "tls/client_hello_parser.h"
 
 namespace snigate::metrics {
@@ -46,6 +48,25 @@ inline std::size_t hello_error_index(tls::HelloError error) { return static_cast
 // Route label for connections that never matched a route.
 inline constexpr std::string_view kUnroutedLabel = "-";
 
+// Waits on a peer (a client's ClientHello, a backend's connect) take from well under a millisecond
+// on a LAN to seconds over a bad path; beyond 5 s the timeouts end them anyway.
+inline constexpr std::array<std::chrono::nanoseconds, 13> kWaitBuckets{
+    std::chrono::microseconds(500), std::chrono::milliseconds(1),   std::chrono::microseconds(2500),
+    std::chrono::milliseconds(5),   std::chrono::milliseconds(10),  std::chrono::milliseconds(25),
+    std::chrono::milliseconds(50),  std::chrono::milliseconds(100), std::chrono::milliseconds(250),
+    std::chrono::milliseconds(500), std::chrono::seconds(1),        std::chrono::milliseconds(2500),
+    std::chrono::seconds(5)};
+// Connections last from a refused hello (milliseconds) to a database session or a websocket (hours).
+inline constexpr std::array<std::chrono::nanoseconds, 17> kConnectionDurationBuckets{
+    std::chrono::milliseconds(5),   std::chrono::milliseconds(10),  std::chrono::milliseconds(25),
+    std::chrono::milliseconds(50),  std::chrono::milliseconds(100), std::chrono::milliseconds(250),
+    std::chrono::milliseconds(500), std::chrono::seconds(1),        std::chrono::milliseconds(2500),
+    std::chrono::seconds(5),        std::chrono::seconds(10),       std::chrono::seconds(30),
+    std::chrono::minutes(1),        std::chrono::minutes(5),        std::chrono::minutes(15),
+    std::chrono::minutes(30),       std::chrono::hours(1)};
+using WaitHistogram = Histogram<kWaitBuckets>;
+using ConnectionDurationHistogram = Histogram<kConnectionDurationBuckets>;
+
 // What a scrape renders: the sums, as plain numbers.
 struct RouteTotals {
   std::array<std::uint64_t, kOutcomeCount> connections{};
@@ -53,6 +74,8 @@ struct RouteTotals {
   std::uint64_t bytes_to_client = 0;
   std::uint64_t connect_failures = 0;
   std::uint64_t open = 0;  // routed connections not yet ended
+  WaitHistogram::Totals backend_connect;
+  ConnectionDurationHistogram::Totals duration;
 
   RouteTotals& operator+=(const RouteTotals& other);
 };
@@ -60,6 +83,7 @@ struct RouteTotals {
 struct Totals {
   std::map<std::string, RouteTotals, std::less<>> routes;
   std::array<std::uint64_t, kHelloErrorCount> hello_errors{};
+  WaitHistogram::Totals client_hello_wait;
   std::uint64_t accepted = 0;
   std::uint64_t rejected_over_capacity = 0;
   std::uint64_t accept_pauses = 0;
@@ -79,6 +103,8 @@ struct alignas(64) RouteCounters {
   Counter bytes_from_client;
   Counter bytes_to_client;
   Counter connect_failures;  // failed attempts; a connection may fail over several times
+  WaitHistogram backend_connect;  // successful connects only
+  ConnectionDurationHistogram duration;  // accept to close
 
   void add_to(RouteTotals& totals) const;
 };
@@ -113,6 +139,7 @@ class RouteMetrics {
 struct WorkerMetrics {
   RouteCounters unrouted;  // connections that never matched a route
   std::array<Counter, kHelloErrorCount> hello_errors{};
+  WaitHistogram client_hello_wait;  // accept to a complete ClientHello, for hellos that parsed
   Counter accepted;
   Counter rejected_over_capacity;
   Counter accept_pauses;  // accept stopped for a while on EMFILE/ENFILE/ENOBUFS/ENOMEM

@@ -317,6 +317,7 @@ void Connection::on_hello_parsed(tls::ClientHelloParser::Status status) {
   auto& parser = setup_->parser;
   setup_->charge.hold(0);
   if (status == tls::ClientHelloParser::Status::done) {
+    worker_.metrics().client_hello_wait.observe(loop().now() - started_);
     server_name_ = parser.hello().server_name;
     alpn_ = alpn_summary(parser.hello());
     alpn_offered_ = parser.hello().alpn_offered;
@@ -423,6 +424,7 @@ void Connection::connect_to_next_backend() {
 
 Connection::ConnectStart Connection::start_connect(const tcp::endpoint& backend) {
   backend_endpoint_ = backend;
+  setup_->attempt_started = loop().now();
   readable_[backend_side] = writable_[backend_side] = false;
   backend_ = open_backend_socket(backend.protocol());
   if (!backend_) {
@@ -440,6 +442,7 @@ void Connection::on_backend_ready() {
   if (!writable_[backend_side]) return;
   switch (write_replay()) {
     case Replay::done:
+      counters_->backend_connect.observe(loop().now() - setup_->attempt_started);
       start_splicing();
       return;
     case Replay::blocked:
@@ -617,6 +620,7 @@ void Connection::finish(metrics::Outcome outcome, std::string detail) {
   loop().cancel_soon(*this);
   auto& counters = counters_ ? *counters_ : worker_.metrics().unrouted;
   ++counters.connections[static_cast<std::size_t>(outcome)];
+  counters.duration.observe(loop().now() - started_);
   if (log::enabled(log::Level::info)) log(outcome, detail);
   // Closing removes the sockets from the epoll set; pipes go back to the pool.
   to_backend_.reset();

@@ -66,6 +66,7 @@ class Connection final : public io::EventLoop::Watcher, public io::EventLoop::Ti
     HelloMemoryBudget::Charge charge;  // for a hello still incomplete
     std::shared_ptr<const routing::RouteTarget> target;
     std::optional<BackendAttempts> attempts;
+    io::Clock::time_point attempt_started{};
     io::Clock::time_point attempt_deadline{};
     std::string preamble;  // PROXY protocol header
     std::size_t replayed = 0;  // bytes of preamble and then received written to the backend

@@ -5,6 +5,7 @@
 Prints one line per value set and exits non-zero when any check fails.
 """
 
+import json
 import re
 import subprocess
 import sys
@@ -237,6 +238,47 @@ def check_admin_endpoints(r):
                      f"{container['name']} has POD_IP from the downward API")
 
 
+def exported_dataplane_metrics():
+    """Every series name the dataplane renders: its families, a histogram's as _bucket, _sum and _count."""
+    source = (REPO_ROOT / "dataplane/metrics/prometheus_text.cpp").read_text()
+    histograms = set(re.findall(r'"(snigate_[a-z_]+)", "histogram"', source))
+    names = set(re.findall(r'"(snigate_[a-z_]+)"', source)) - histograms
+    return names | {family + suffix for family in histograms for suffix in ("_bucket", "_sum", "_count")}
+
+
+def queries_of(node):
+    """Every PromQL string of a Grafana dashboard: the panels' expr and the variables' queries."""
+    if isinstance(node, list):
+        return [query for item in node for query in queries_of(item)]
+    if not isinstance(node, dict):
+        return []
+    found = [value for key, value in node.items() if key in ("expr", "definition") and isinstance(value, str)]
+    if isinstance(node.get("query"), dict):
+        found.append(node["query"]["query"])
+    return found + [query for value in node.values() for query in queries_of(value)]
+
+
+def check_grafana_dashboard(r, config_map):
+    """The dashboard ConfigMap holds one dashboard, valid JSON, whose every query reads series the
+    dataplane exports."""
+    files = config_map["data"]
+    r.expect(list(files) == ["snigate-dataplane.json"], f"one dashboard file: {list(files)}")
+    dashboard = json.loads(files["snigate-dataplane.json"])
+    r.expect(dashboard["uid"] == "snigate-dataplane" and dashboard["panels"], "a dashboard with panels")
+    queries = queries_of(dashboard)
+    exported = exported_dataplane_metrics()
+    used = {name for query in queries for name in re.findall(r"\bsnigate_[a-z_]+\b", query)}
+    r.expect(used - exported == set(), f"the dashboard reads series the dataplane does not export: {used - exported}")
+    for family in ("snigate_client_hello_wait_seconds", "snigate_backend_connect_seconds",
+                   "snigate_connection_duration_seconds", "snigate_connections_total", "snigate_active_connections"):
+        r.expect(any(family in query for query in queries), f"the dashboard shows {family}")
+    r.expect(any(query.startswith("histogram_quantile(0.99,") for query in queries), "p99 panels")
+    for panel in dashboard["panels"]:
+        for target in panel.get("targets", []):
+            r.expect(target.get("expr") and target["datasource"] == {"type": "prometheus", "uid": "${datasource}"},
+                     f"panel {panel['title']!r}: every target an expr on the chosen data source")
+
+
 def check_defaults(r):
     r.expect(r.workload["kind"] == "Deployment" and r.workload["spec"]["replicas"] == 2, "Deployment of 2")
     r.expect(r.pod["spec"]["securityContext"]["runAsUser"] == 65532, "pod runs as uid 65532")
@@ -248,6 +290,11 @@ def check_defaults(r):
              "PDB maxUnavailable 1")
     r.expect(not r.all("HorizontalPodAutoscaler") and not r.all("NetworkPolicy") and not r.all("PodMonitor")
              and not r.all("PrometheusRule"), "no HPA, NetworkPolicy, PodMonitor or PrometheusRule by default")
+    r.expect(not r.all("ConfigMap"), "no Grafana dashboard by default")
+    sidecar_default = Rendering(render(None, "metrics.grafanaDashboard.enabled=true")).one("ConfigMap")
+    r.expect(sidecar_default["metadata"]["labels"].get("grafana_dashboard") == "1"
+             and sidecar_default["metadata"]["namespace"] == NAMESPACE,
+             "the dashboard carries the Grafana sidecar's default label, in the release's namespace")
     service = r.one("Service")
     r.expect(service["spec"]["type"] == "LoadBalancer" and service["spec"]["ports"][0]["port"] == 443, "LoadBalancer on 443")
     cluster = r.rules("ClusterRole")
@@ -343,6 +390,12 @@ def check_every_option(r):
     r.expect({e["port"] for e in monitor["spec"]["endpoints"]} == {p["name"] for p in metrics["spec"]["ports"]},
              "ServiceMonitor scrapes both admin ports")
     r.expect(monitor["metadata"]["labels"].get("release") == "prometheus", "ServiceMonitor labels")
+    dashboard = r.one("ConfigMap")
+    r.expect(dashboard["metadata"]["namespace"] == "monitoring", "the dashboard goes where Grafana's sidecar looks")
+    r.expect(dashboard["metadata"]["labels"].get("example.com/dashboard") == "snigate"
+             and "grafana_dashboard" not in dashboard["metadata"]["labels"], "the sidecar's label, as configured")
+    r.expect(dashboard["metadata"]["annotations"] == {"grafana_folder": "Ingress"}, "dashboard annotations")
+    check_grafana_dashboard(r, dashboard)
 
 
 def check_production(r):

@@ -32,6 +32,10 @@ rejected=(
   replicaCount=3
   dataplane.proxyProtocol.enabled=true
   'dataplane.proxyProtocol.trustedCIDRs={nlb.example.com}'
+  metrics.grafanaDashboard.enable=true
+  'metrics.grafanaDashboard.labelKey=grafana dashboard'
+  metrics.grafanaDashboard.labelValue=-1-
+  metrics.grafanaDashboard.namespace=Monitoring
 )
 for setting in "${rejected[@]}"; do
   if output="$(render snigate snigate-system defaults --set "${setting}" 2>&1)"; then
@@ -49,7 +53,9 @@ accepted=(kind=DaemonSet service.type=NodePort service.nodePort=30080 dataplane.
   podDisruptionBudget.maxUnavailable=50% global.imageRegistry=registry.example 'global.labels.team=edge'
   'controller.extraArgs={--push-max-delay,50ms}' 'dataplane.extraArgs={--idle-timeout=10m,--max-connections,1000}'
   controller.adminAddress=0.0.0.0 'dataplane.adminAddress=[::]' service.ipFamilyPolicy=RequireDualStack
-  'dataplane.proxyProtocol.enabled=true,dataplane.proxyProtocol.trustedCIDRs={10.0.0.0/16}')
+  'dataplane.proxyProtocol.enabled=true,dataplane.proxyProtocol.trustedCIDRs={10.0.0.0/16}'
+  'metrics.grafanaDashboard.enabled=true,metrics.grafanaDashboard.labelValue=1'
+  'metrics.grafanaDashboard.labelKey=grafana.example.com/dashboard,metrics.grafanaDashboard.namespace=monitoring')
 for setting in "${accepted[@]}"; do
   render snigate snigate-system defaults --set "${setting}" >/dev/null || { echo "FAIL: --set ${setting} was rejected"; exit 1; }
   echo "ok accepted ${setting}"

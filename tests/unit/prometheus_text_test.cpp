@@ -51,6 +51,16 @@ Totals two_workers_summed() {
   worker1.accepted = 11;
   worker0.active = 1;
   worker1.active = 2;
+  worker0.route("a.example.com").backend_connect.buckets[0] = 2;  // le 0.0005
+  worker1.route("a.example.com").backend_connect.buckets[2] = 1;  // le 0.0025
+  worker1.route("a.example.com").backend_connect.buckets.back() = 1;
+  worker0.route("a.example.com").backend_connect.sum_microseconds = 1'000'000;
+  worker1.route("a.example.com").backend_connect.sum_microseconds = 500'000;
+  worker0.route("a.example.com").duration.buckets[7] = 3;  // le 1
+  worker1.route(kUnroutedLabel).duration.buckets[0] = 4;
+  worker0.client_hello_wait.buckets[1] = 5;  // le 0.001
+  worker1.client_hello_wait.buckets[1] = 1;
+  worker1.client_hello_wait.sum_microseconds = 2'500;
   Totals total;
   total += worker0;
   total += worker1;
@@ -87,6 +97,78 @@ TEST(PrometheusText, BytesAndConnectFailuresAreCountedForRoutedConnectionsOnly) 
   EXPECT_TRUE(has_line(text, R"(snigate_backend_connect_failures_total{route="a.example.com"} 2)"));
   EXPECT_EQ(text.find(R"(route="-",direction)"), std::string::npos);
   EXPECT_EQ(text.find(R"(snigate_backend_connect_failures_total{route="-"})"), std::string::npos);
+}
+
+TEST(PrometheusText, HistogramBucketsAreCumulativeWithTheirBoundInSeconds) {
+  auto text = rendered();
+  const std::string bucket = "snigate_backend_connect_seconds_bucket{route=\"a.example.com\",";
+  EXPECT_TRUE(has_line(text, bucket + R"(le="0.0005"} 2)")) << text;
+  EXPECT_TRUE(has_line(text, bucket + R"(le="0.001"} 2)"));
+  EXPECT_TRUE(has_line(text, bucket + R"(le="0.0025"} 3)"));
+  EXPECT_TRUE(has_line(text, bucket + R"(le="5"} 3)"));
+  EXPECT_TRUE(has_line(text, bucket + R"(le="+Inf"} 4)"));
+  EXPECT_TRUE(has_line(text, R"(snigate_backend_connect_seconds_sum{route="a.example.com"} 1.5)"));
+  EXPECT_TRUE(has_line(text, R"(snigate_backend_connect_seconds_count{route="a.example.com"} 4)"));
+  EXPECT_EQ(lines_starting_with(text, bucket), kWaitBuckets.size() + 1);
+}
+
+TEST(PrometheusText, ConnectionDurationSpansAnHourAndCountsUnroutedConnectionsToo) {
+  auto text = rendered();
+  EXPECT_TRUE(has_line(text, R"(snigate_connection_duration_seconds_bucket{route="a.example.com",le="0.5"} 0)"));
+  EXPECT_TRUE(has_line(text, R"(snigate_connection_duration_seconds_bucket{route="a.example.com",le="1"} 3)"));
+  EXPECT_TRUE(has_line(text, R"(snigate_connection_duration_seconds_bucket{route="a.example.com",le="3600"} 3)"));
+  EXPECT_TRUE(has_line(text, R"(snigate_connection_duration_seconds_bucket{route="-",le="0.005"} 4)"));
+  EXPECT_TRUE(has_line(text, R"(snigate_connection_duration_seconds_count{route="-"} 4)"));
+  EXPECT_EQ(text.find(R"(snigate_backend_connect_seconds_count{route="-"})"), std::string::npos);
+}
+
+TEST(PrometheusText, ClientHelloWaitIsOneHistogramWithoutLabels) {
+  auto text = rendered();
+  EXPECT_TRUE(has_line(text, R"(snigate_client_hello_wait_seconds_bucket{le="0.0005"} 0)"));
+  EXPECT_TRUE(has_line(text, R"(snigate_client_hello_wait_seconds_bucket{le="0.001"} 6)"));
+  EXPECT_TRUE(has_line(text, R"(snigate_client_hello_wait_seconds_bucket{le="+Inf"} 6)"));
+  EXPECT_TRUE(has_line(text, "snigate_client_hello_wait_seconds_sum 0.0025"));
+  EXPECT_TRUE(has_line(text, "snigate_client_hello_wait_seconds_count 6"));
+}
+
+// What Prometheus requires of a histogram's series: le increasing and ending at +Inf, counts never
+// going down, and the +Inf bucket equal to _count.
+TEST(PrometheusText, EveryHistogramSeriesIsCumulativeAndEndsAtPlusInfEqualToItsCount) {
+  struct Series {
+    std::vector<std::pair<std::string, std::uint64_t>> buckets;  // le, count
+  };
+  std::map<std::string, Series> series;  // by name and labels other than le
+  std::map<std::string, std::uint64_t> counts;
+  for (const auto& line : lines_of(rendered())) {
+    if (line.starts_with("#")) continue;
+    const auto space = line.rfind(' ');
+    const std::string key = line.substr(0, space);
+    const std::string value = line.substr(space + 1);
+    if (const auto at = key.find("_bucket{"); at != std::string::npos) {
+      const auto le = key.find("le=\"");
+      ASSERT_NE(le, std::string::npos) << line;
+      std::string labels = key.substr(0, le) + key.substr(key.find('"', le + 4) + 1);
+      series[labels].buckets.emplace_back(key.substr(le + 4, key.find('"', le + 4) - le - 4), std::stoull(value));
+    } else if (const auto at_count = key.find("_count"); at_count != std::string::npos) {
+      counts[key.substr(0, at_count) + "_bucket" + key.substr(at_count + 6)] = std::stoull(value);
+    }
+  }
+  ASSERT_FALSE(series.empty());
+  for (const auto& [labels, histogram] : series) {
+    ASSERT_GE(histogram.buckets.size(), 2u) << labels;
+    EXPECT_EQ(histogram.buckets.back().first, "+Inf") << labels;
+    for (std::size_t i = 1; i < histogram.buckets.size(); ++i) {
+      EXPECT_GE(histogram.buckets[i].second, histogram.buckets[i - 1].second) << labels;
+      if (i + 1 < histogram.buckets.size()) {
+        EXPECT_GT(std::stod(histogram.buckets[i].first), std::stod(histogram.buckets[i - 1].first)) << labels;
+      }
+    }
+    std::string count_key = labels;
+    if (count_key.ends_with("{}")) count_key.resize(count_key.size() - 2);  // le was the only label
+    if (count_key.ends_with(",}")) count_key.replace(count_key.size() - 2, 2, "}");
+    ASSERT_TRUE(counts.contains(count_key)) << count_key;
+    EXPECT_EQ(counts[count_key], histogram.buckets.back().second) << labels;
+  }
 }
 
 TEST(PrometheusText, EveryHelloErrorReasonIsListedEvenAtZero) {
@@ -128,7 +210,7 @@ TEST(PrometheusText, LabelValuesAreEscaped) {
 
 TEST(PrometheusText, EverySampleBelongsToAFamilyWithOneHelpAndOneType) {
   std::map<std::string, int> help, type;
-  std::set<std::string> sampled;
+  std::set<std::string> sampled, histograms;
   for (const auto& line : lines_of(rendered())) {
     ASSERT_FALSE(line.empty());
     std::istringstream words(line);
@@ -141,10 +223,17 @@ TEST(PrometheusText, EverySampleBelongsToAFamilyWithOneHelpAndOneType) {
       if (kind == "TYPE") {
         std::string metric_type;
         words >> metric_type;
-        EXPECT_TRUE(metric_type == "counter" || metric_type == "gauge") << line;
+        EXPECT_TRUE(metric_type == "counter" || metric_type == "gauge" || metric_type == "histogram") << line;
+        if (metric_type == "histogram") histograms.insert(name);
       }
     } else {
       sampled.insert(first.substr(0, first.find('{')));
+    }
+  }
+  // A histogram's samples are named after its family with a suffix.
+  for (const auto& family : histograms) {
+    for (const char* suffix : {"_bucket", "_sum", "_count"}) {
+      EXPECT_EQ(sampled.erase(family + suffix), 1u) << family << suffix;
     }
   }
   EXPECT_EQ(help.size(), type.size());

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 namespace snigate::metrics {
@@ -22,6 +23,9 @@ TEST(RouteMetrics, EachWorkerGetsItsCountersOnFirstUseAndKeepsThem) {
   EXPECT_EQ(reinterpret_cast<std::uintptr_t>(&first) % 64, 0u) << "a cache line of its own";
 }
 
+// docs/dataplane.md promises this much per route and worker.
+TEST(RouteMetrics, ARoutesCountersForOneWorkerTakeUnder512Bytes) { EXPECT_LE(sizeof(RouteCounters), 512u); }
+
 TEST(RouteMetrics, SumsEveryWorkersCounters) {
   RouteMetrics route(2);
   ++route.of(0).connections[outcome(Outcome::ok)];
@@ -39,6 +43,32 @@ TEST(RouteMetrics, SumsEveryWorkersCounters) {
   EXPECT_EQ(total.connect_failures, 1u);
 }
 
+TEST(RouteMetrics, SumsEveryWorkersHistograms) {
+  RouteMetrics route(2);
+  route.of(0).backend_connect.observe(std::chrono::microseconds(300));
+  route.of(1).backend_connect.observe(std::chrono::milliseconds(3));
+  route.of(1).duration.observe(std::chrono::hours(2));
+  RouteTotals total;
+  route.add_to(total);
+  EXPECT_EQ(total.backend_connect.count(), 2u);
+  EXPECT_EQ(total.backend_connect.buckets[0], 1u) << "le 0.0005";
+  EXPECT_EQ(total.backend_connect.buckets[3], 1u) << "le 0.005";
+  EXPECT_EQ(total.backend_connect.sum_microseconds, 3300u);
+  EXPECT_EQ(total.duration.buckets.back(), 1u) << "+Inf: longer than the last bound, an hour";
+}
+
+TEST(RouteMetrics, RouteTotalsAddTheirHistograms) {
+  RouteMetrics a(1), b(1);
+  a.of(0).duration.observe(std::chrono::seconds(1));
+  b.of(0).duration.observe(std::chrono::seconds(2));
+  RouteTotals first, second;
+  a.add_to(first);
+  b.add_to(second);
+  first += second;
+  EXPECT_EQ(first.duration.count(), 2u);
+  EXPECT_EQ(first.duration.sum_microseconds, 3'000'000u);
+}
+
 TEST(WorkerMetrics, SummingAddsEveryWorkersCountersAndTheUnroutedOnes) {
   WorkerMetrics worker0, worker1;
   ++worker0.unrouted.connections[outcome(Outcome::no_route)];
@@ -54,6 +84,9 @@ TEST(WorkerMetrics, SummingAddsEveryWorkersCountersAndTheUnroutedOnes) {
   ++worker1.active;
   --worker1.active;
   ++worker1.active;
+  worker0.client_hello_wait.observe(std::chrono::milliseconds(1));
+  worker1.client_hello_wait.observe(std::chrono::milliseconds(20));
+  worker1.unrouted.duration.observe(std::chrono::milliseconds(3));
 
   Totals total;
   worker0.add_to(total);
@@ -65,6 +98,9 @@ TEST(WorkerMetrics, SummingAddsEveryWorkersCountersAndTheUnroutedOnes) {
   EXPECT_EQ(total.rejected_over_capacity, 1u);
   EXPECT_EQ(total.accept_pauses, 2u);
   EXPECT_EQ(total.active, 3);
+  EXPECT_EQ(total.client_hello_wait.count(), 2u);
+  EXPECT_EQ(total.client_hello_wait.sum_microseconds, 21'000u);
+  EXPECT_EQ(total.route(kUnroutedLabel).duration.count(), 1u);
 }
 
 // A scrape asked each worker for a copy and left out those that did not answer within a second,
