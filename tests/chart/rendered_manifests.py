@@ -291,7 +291,7 @@ def check_defaults(r):
     r.expect(not r.all("HorizontalPodAutoscaler") and not r.all("NetworkPolicy") and not r.all("PodMonitor")
              and not r.all("PrometheusRule"), "no HPA, NetworkPolicy, PodMonitor or PrometheusRule by default")
     r.expect(not r.all("ConfigMap"), "no Grafana dashboard by default")
-    sidecar_default = Rendering(render(None, "metrics.grafanaDashboard.enabled=true")).one("ConfigMap")
+    sidecar_default = Rendering(render(None, "grafanaDashboard.enabled=true")).one("ConfigMap")
     r.expect(sidecar_default["metadata"]["labels"].get("grafana_dashboard") == "1"
              and sidecar_default["metadata"]["namespace"] == NAMESPACE,
              "the dashboard carries the Grafana sidecar's default label, in the release's namespace")

@@ -32,10 +32,10 @@ rejected=(
   replicaCount=3
   dataplane.proxyProtocol.enabled=true
   'dataplane.proxyProtocol.trustedCIDRs={nlb.example.com}'
-  metrics.grafanaDashboard.enable=true
-  'metrics.grafanaDashboard.labelKey=grafana dashboard'
-  metrics.grafanaDashboard.labelValue=-1-
-  metrics.grafanaDashboard.namespace=Monitoring
+  grafanaDashboard.enable=true
+  'grafanaDashboard.labelKey=grafana dashboard'
+  grafanaDashboard.labelValue=-1-
+  grafanaDashboard.namespace=Monitoring
 )
 for setting in "${rejected[@]}"; do
   if output="$(render snigate snigate-system defaults --set "${setting}" 2>&1)"; then
@@ -54,8 +54,8 @@ accepted=(kind=DaemonSet service.type=NodePort service.nodePort=30080 dataplane.
   'controller.extraArgs={--push-max-delay,50ms}' 'dataplane.extraArgs={--idle-timeout=10m,--max-connections,1000}'
   controller.adminAddress=0.0.0.0 'dataplane.adminAddress=[::]' service.ipFamilyPolicy=RequireDualStack
   'dataplane.proxyProtocol.enabled=true,dataplane.proxyProtocol.trustedCIDRs={10.0.0.0/16}'
-  'metrics.grafanaDashboard.enabled=true,metrics.grafanaDashboard.labelValue=1'
-  'metrics.grafanaDashboard.labelKey=grafana.example.com/dashboard,metrics.grafanaDashboard.namespace=monitoring')
+  'grafanaDashboard.enabled=true,grafanaDashboard.labelValue=1'
+  'grafanaDashboard.labelKey=grafana.example.com/dashboard,grafanaDashboard.namespace=monitoring')
 for setting in "${accepted[@]}"; do
   render snigate snigate-system defaults --set "${setting}" >/dev/null || { echo "FAIL: --set ${setting} was rejected"; exit 1; }
   echo "ok accepted ${setting}"
