@@ -37,6 +37,22 @@ std::vector<snapshot::SourceRange> parse_source_ranges(std::string_view text) {
   return ranges;
 }
 
+bool parse_on_off(std::string_view text) {
+  if (text == "on") return true;
+  if (text == "off") return false;
+  throw std::invalid_argument("\"" + std::string(text) + "\" is not on or off");
+}
+
+// A share from 0 to 1: "0.25", "1", "0".
+double parse_fraction(std::string_view text) {
+  double value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value, std::chars_format::fixed);
+  if (error != std::errc() || end != text.data() + text.size() || text.empty() || !(value >= 0 && value <= 1)) {
+    throw std::invalid_argument("\"" + std::string(text) + "\" is not a number from 0 to 1");
+  }
+  return value;
+}
+
 }  // namespace
 
 std::chrono::milliseconds parse_duration(std::string_view text) {
@@ -112,6 +128,11 @@ Flags:
   --client-hello-memory BYTES  memory all incomplete ClientHellos may hold together; a client
                                whose partial hello would exceed it is refused (default 67108864)
   --log-level LEVEL            debug, info, warn or error (default info; connection lines are info)
+  --access-log on|off          one JSON line per connection, at info level (default on; fields:
+                               docs/dataplane.md, "Access log")
+  --access-log-sample FRACTION share of the connections that end well (outcome ok) that are
+                               logged, 0 to 1, spread evenly, per worker (default 1); every
+                               other connection is always logged
   --help                       this text
   --version                    print the version
 
@@ -193,6 +214,10 @@ Options parse_options(int argc, const char* const argv[]) {
       if (options.proxy.max_client_hello_bytes < 16384 || options.proxy.max_client_hello_bytes > (1u << 24)) {
         throw std::invalid_argument("--max-client-hello must be 16384-16777216");
       }
+    } else if (flag == "--access-log") {
+      options.proxy.access_log = with_flag(parse_on_off);
+    } else if (flag == "--access-log-sample") {
+      options.proxy.access_log_sample = with_flag(parse_fraction);
     } else if (flag == "--log-level") {
       std::string level = value();
       auto parsed = log::parse_level(level);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
@@ -15,6 +16,7 @@
 #include "routing/proxy_protocol_header.h"
 #include "routing/proxy_protocol_parser.h"
 #include "snapshot/source_range.h"
+#include "tls/protocol_version.h"
 
 namespace snigate::proxy {
 namespace {
@@ -59,6 +61,27 @@ std::string alpn_summary(const tls::ClientHello& hello) {
     summary += protocol;
   }
   return summary;
+}
+
+// Milliseconds as the log shows them: to the microsecond, or null.
+nlohmann::json milliseconds_log_value(std::optional<double> milliseconds) {
+  if (!milliseconds) return nullptr;
+  return std::round(*milliseconds * 1000) / 1000;
+}
+
+nlohmann::json version_log_value(std::uint16_t version) {
+  if (version == 0) return nullptr;
+  return tls::protocol_version_name(version);
+}
+
+std::string_view to_string(Connection::ClosedBy closed_by) {
+  switch (closed_by) {
+    case Connection::ClosedBy::client: return "client";
+    case Connection::ClosedBy::backend: return "backend";
+    case Connection::ClosedBy::dataplane: return "dataplane";
+    case Connection::ClosedBy::nobody_yet: break;
+  }
+  return "dataplane";  // finish() names a side before any line is written
 }
 
 nlohmann::json alpn_log_value(std::string_view summary) {
@@ -320,7 +343,9 @@ void Connection::on_hello_parsed(tls::ClientHelloParser::Status status) {
     worker_.metrics().client_hello_wait.observe(loop().now() - started_);
     server_name_ = parser.hello().server_name;
     alpn_ = alpn_summary(parser.hello());
-    alpn_offered_ = parser.hello().alpn_offered;
+    alpn_offered_ = static_cast<std::uint32_t>(parser.hello().alpn_offered);
+    tls_legacy_version_ = parser.hello().legacy_version;
+    tls_offered_version_ = parser.hello().offered_version();
     route();
     return;
   }
@@ -424,7 +449,7 @@ void Connection::connect_to_next_backend() {
 
 Connection::ConnectStart Connection::start_connect(const tcp::endpoint& backend) {
   backend_endpoint_ = backend;
-  setup_->attempt_started = loop().now();
+  backend_timing_.connect_started = BackendTiming::since(started_, loop().now());
   readable_[backend_side] = writable_[backend_side] = false;
   backend_ = open_backend_socket(backend.protocol());
   if (!backend_) {
@@ -442,7 +467,8 @@ void Connection::on_backend_ready() {
   if (!writable_[backend_side]) return;
   switch (write_replay()) {
     case Replay::done:
-      counters_->backend_connect.observe(loop().now() - setup_->attempt_started);
+      counters_->backend_connect.observe(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double, std::milli>(*backend_timing_.connect_ms())));
       start_splicing();
       return;
     case Replay::blocked:
@@ -452,6 +478,7 @@ void Connection::on_backend_ready() {
       connect_to_next_backend();
       return;
     case Replay::failed:
+      ended_by(ClosedBy::backend);
       finish(metrics::Outcome::reset, std::string("replaying the ClientHello: ") + std::strerror(errno));
       return;
   }
@@ -474,6 +501,8 @@ Connection::Replay Connection::write_replay() {
     message.msg_iovlen = static_cast<std::size_t>(count);
     ssize_t sent = ::sendmsg(backend_.get(), &message, MSG_NOSIGNAL);
     if (sent > 0) {
+      // The first byte the backend socket takes is where its connect is known to have completed.
+      if (setup.replayed == 0) backend_timing_.connected = BackendTiming::since(started_, loop().now());
       setup.replayed += static_cast<std::size_t>(sent);
       continue;
     }
@@ -502,7 +531,7 @@ void Connection::backend_failed(const std::string& reason) {
 
 void Connection::start_splicing() {
   phase_ = Phase::splicing;
-  bytes_from_client_ = setup_->received_size;
+  bytes_from_client_ = static_cast<std::uint32_t>(setup_->received_size);
   counters_->bytes_from_client += setup_->received_size;
   setup_.reset();
   auto now = loop().now();
@@ -530,6 +559,10 @@ bool Connection::pump(Direction& direction) {
   if (!can_write && !can_read) return false;
   std::uint64_t before = direction.bytes;
   auto status = splice.transfer(direction.bytes);
+  if (direction.from == backend_side && backend_timing_.first_byte == BackendTiming::kNever &&
+      (direction.bytes != before || splice.holds_bytes())) {
+    backend_timing_.first_byte = BackendTiming::since(started_, loop().now());
+  }
   if (direction.bytes != before) {
     direction.last_activity = loop().now();
     auto moved = direction.bytes - before;
@@ -552,6 +585,7 @@ bool Connection::pump(Direction& direction) {
       rearm_timer();
       return false;
     case SplicePump::Status::finished:
+      ended_by(closed_by(direction.from));
       // The end of stream is activity too: the half-close timeout counts from it.
       direction.last_activity = loop().now();
       if (to_backend_->pump.finished() && to_client_->pump.finished()) {
@@ -563,6 +597,11 @@ bool Connection::pump(Direction& direction) {
       }
       return false;
     case SplicePump::Status::failed:
+      switch (splice.failed_at()) {
+        case SplicePump::FailedAt::source: ended_by(closed_by(direction.from)); break;
+        case SplicePump::FailedAt::destination: ended_by(closed_by(direction.to)); break;
+        case SplicePump::FailedAt::pipe: ended_by(ClosedBy::dataplane); break;
+      }
       finish(metrics::Outcome::reset, std::strerror(splice.error()));
       return false;
   }
@@ -582,6 +621,7 @@ void Connection::want_writable(Side side) {
 
 void Connection::refuse(tls::AlertDescription alert, metrics::Outcome outcome, std::string detail) {
   phase_ = Phase::refusing;
+  ended_by(ClosedBy::dataplane);
   backend_.reset();
   auto& setup = *setup_;
   setup.refusal_outcome = outcome;
@@ -621,7 +661,11 @@ void Connection::finish(metrics::Outcome outcome, std::string detail) {
   auto& counters = counters_ ? *counters_ : worker_.metrics().unrouted;
   ++counters.connections[static_cast<std::size_t>(outcome)];
   counters.duration.observe(loop().now() - started_);
-  if (log::enabled(log::Level::info)) log(outcome, detail);
+  ended_by(outcome == metrics::Outcome::client_closed ? ClosedBy::client : ClosedBy::dataplane);
+  if (worker_.settings().access_log && log::enabled(log::Level::info) &&
+      worker_.access_log_sampler().keep(outcome == metrics::Outcome::ok)) {
+    log(outcome, detail);
+  }
   // Closing removes the sockets from the epoll set; pipes go back to the pool.
   to_backend_.reset();
   to_client_.reset();
@@ -637,7 +681,11 @@ void Connection::log(metrics::Outcome outcome, const std::string& detail) {
     const auto& hello = setup_->parser.hello();
     server_name_ = hello.server_name;
     alpn_ = alpn_summary(hello);
+    tls_legacy_version_ = hello.legacy_version;
+    tls_offered_version_ = hello.offered_version();
   }
+  // Asked only when a line is written, never on the accept path.
+  const auto local = local_endpoint(client_.get());
   std::uint64_t to_client = to_client_ ? to_client_->bytes : 0;
   std::uint64_t from_client = bytes_from_client_ + (to_backend_ ? to_backend_->bytes : 0);
   nlohmann::json line = {
@@ -645,6 +693,7 @@ void Connection::log(metrics::Outcome outcome, const std::string& detail) {
       {"level", "info"},
       {"msg", "connection"},
       {"client", io::endpoint_text(client_endpoint_)},
+      {"local", nullptr},
       {"sni", server_name_},
       {"alpn", alpn_log_value(alpn_)},
       {"route", route_metrics_ ? route_name_ : std::string(metrics::kUnroutedLabel)},
@@ -653,7 +702,13 @@ void Connection::log(metrics::Outcome outcome, const std::string& detail) {
       {"bytes_to_client", to_client},
       {"duration_ms", std::chrono::duration<double, std::milli>(Clock::now() - started_).count()},
       {"outcome", metrics::to_string(outcome)},
+      {"closed_by", to_string(closed_by_)},
+      {"connect_ms", milliseconds_log_value(backend_timing_.connect_ms())},
+      {"backend_first_byte_ms", milliseconds_log_value(backend_timing_.first_byte_ms())},
+      {"tls_version", version_log_value(tls_offered_version_)},
+      {"tls_legacy_version", version_log_value(tls_legacy_version_)},
   };
+  if (local.port() != 0) line["local"] = io::endpoint_text(unmapped(local));
   if (backend_endpoint_) line["backend"] = io::endpoint_text(*backend_endpoint_);
   if (alpn_offered_ > line["alpn"].size()) line["alpn_offered"] = alpn_offered_;
   if (!detail.empty()) line["detail"] = detail;

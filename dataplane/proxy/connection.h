@@ -24,6 +24,7 @@
 #include "io/unique_fd.h"
 #include "metrics/worker_metrics.h"
 #include "proxy/backend_attempts.h"
+#include "proxy/backend_timing.h"
 #include "proxy/connection_limit.h"
 #include "proxy/hello_memory_budget.h"
 #include "proxy/splice_pump.h"
@@ -37,6 +38,9 @@ namespace snigate::proxy {
 class Connection final : public io::EventLoop::Watcher, public io::EventLoop::Timer, public ConnectionHook {
  public:
   enum class Phase : std::uint8_t { reading_hello, connecting, splicing, refusing, done };
+  // Which side ended the connection first, for the access log: the first end of stream or socket
+  // error either way, else the dataplane (a refusal, a timeout, a drain).
+  enum class ClosedBy : std::uint8_t { nobody_yet, client, backend, dataplane };
 
   // `expects_proxy_header`: the peer is a load balancer, which must be trusted and send a PROXY
   // protocol header before the client's bytes; the client is then the one the header names.
@@ -66,7 +70,6 @@ class Connection final : public io::EventLoop::Watcher, public io::EventLoop::Ti
     HelloMemoryBudget::Charge charge;  // for a hello still incomplete
     std::shared_ptr<const routing::RouteTarget> target;
     std::optional<BackendAttempts> attempts;
-    io::Clock::time_point attempt_started{};
     io::Clock::time_point attempt_deadline{};
     std::string preamble;  // PROXY protocol header
     std::size_t replayed = 0;  // bytes of preamble and then received written to the backend
@@ -115,6 +118,10 @@ class Connection final : public io::EventLoop::Watcher, public io::EventLoop::Ti
   void linger();
   void finish(metrics::Outcome outcome, std::string detail = {});
   void log(metrics::Outcome outcome, const std::string& detail);
+  void ended_by(ClosedBy side) {
+    if (closed_by_ == ClosedBy::nobody_yet) closed_by_ = side;
+  }
+  static ClosedBy closed_by(Side side) { return side == client_side ? ClosedBy::client : ClosedBy::backend; }
 
   int fd(Side side) const { return side == client_side ? client_.get() : backend_.get(); }
   io::EventLoop& loop() { return worker_.loop(); }
@@ -131,10 +138,16 @@ class Connection final : public io::EventLoop::Watcher, public io::EventLoop::Ti
   bool backend_keepalive_set_ = false;
   bool awaiting_proxy_header_;
   bool holds_route_slot_ = false;  // counted in route_metrics_'s open connections
+  ClosedBy closed_by_ = ClosedBy::nobody_yet;
+  std::uint16_t tls_legacy_version_ = 0;   // of the parsed hello; 0: none
+  std::uint16_t tls_offered_version_ = 0;  // ClientHello::offered_version()
   std::chrono::milliseconds idle_timeout_{0};  // the route's; 0: --idle-timeout
 
   boost::asio::ip::tcp::endpoint client_endpoint_;
   std::optional<boost::asio::ip::tcp::endpoint> backend_endpoint_;  // the one connected to, or tried last
+  // Narrowed and placed to fill padding, as are the access log's fields above and below: every
+  // idle connection pays sizeof(Connection), 536 bytes on x86-64.
+  std::uint32_t alpn_offered_ = 0;  // a hello of at most 16 MiB holds fewer protocols
   io::Clock::time_point started_;
   std::unique_ptr<Setup> setup_;
   // The route's counters and name, nothing more of it.
@@ -143,9 +156,9 @@ class Connection final : public io::EventLoop::Watcher, public io::EventLoop::Ti
   std::string route_name_;
   std::string server_name_;
   std::string alpn_;  // what the log shows: the first protocols, each prefixed by its length
-  std::size_t alpn_offered_ = 0;
+  BackendTiming backend_timing_;
 
-  std::uint64_t bytes_from_client_ = 0;  // the replayed hello, then what to_backend_ moved
+  std::uint32_t bytes_from_client_ = 0;  // the replayed hello (at most 2 × 16 MiB); to_backend_ counts the rest
   std::optional<Direction> to_backend_;
   std::optional<Direction> to_client_;
 };

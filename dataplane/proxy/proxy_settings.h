@@ -26,6 +26,10 @@ struct ProxySettings {
   // Load balancers whose PROXY protocol headers --proxy-protocol-listen listeners believe; any
   // other source is refused there, for it could claim to be any client.
   std::vector<snapshot::SourceRange> proxy_protocol_from;
+  // The access log: a line per connection (--access-log), kept for this share of the connections
+  // that end well (--access-log-sample); the others are always logged.
+  bool access_log = true;
+  double access_log_sample = 1.0;
 };
 
 }  // namespace snigate::proxy

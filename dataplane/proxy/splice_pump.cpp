@@ -33,8 +33,9 @@ void SplicePump::grow_pipe_for_bulk() {
   if (capacity > 0) pipe_bytes_ = static_cast<std::size_t>(capacity);
 }
 
-SplicePump::Status SplicePump::fail(int error) {
+SplicePump::Status SplicePump::fail(int error, FailedAt where) {
   error_ = error;
+  failed_at_ = where;
   return Status::failed;
 }
 
@@ -50,7 +51,7 @@ SplicePump::Status SplicePump::transfer(std::uint64_t& moved) {
       }
       if (sent < 0 && errno == EINTR) continue;
       if (sent < 0 && errno == EAGAIN) return Status::want_write;
-      return fail(sent < 0 ? errno : EPIPE);
+      return fail(sent < 0 ? errno : EPIPE, FailedAt::destination);
     }
     if (end_of_stream_) {
       return_pipe();
@@ -63,7 +64,7 @@ SplicePump::Status SplicePump::transfer(std::uint64_t& moved) {
         // Out of descriptors is the process's state, not this transfer's: the bytes stay in the
         // socket until a pipe can be had.
         if (errno == EMFILE || errno == ENFILE || errno == ENOMEM) return Status::want_pipe;
-        return fail(errno);
+        return fail(errno, FailedAt::pipe);
       }
     }
     if (!grown_ && delivered_ >= kBulkThresholdBytes) grow_pipe_for_bulk();
@@ -83,7 +84,7 @@ SplicePump::Status SplicePump::transfer(std::uint64_t& moved) {
       if (pipe_bytes_ == kDefaultPipeBytes) return_pipe();
       return Status::want_read;
     }
-    return fail(errno);
+    return fail(errno, FailedAt::source);
   }
   return Status::yielded;
 }

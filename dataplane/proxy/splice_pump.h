@@ -18,8 +18,11 @@ class SplicePump {
     yielded,     // moved its share for this turn; run again after other work
     want_pipe,   // the process is out of descriptors for a pipe: try again a little later
     finished,    // end of stream seen and every byte delivered
-    failed,      // a socket error; error() says which
+    failed,      // a socket error; error() says which, failed_at() where
   };
+  // Where a failure came from: reading the source socket, writing the destination socket, or
+  // neither (no pipe could be had for another reason than a lack of descriptors).
+  enum class FailedAt : std::uint8_t { source, destination, pipe };
 
   SplicePump(io::PipePool& pool, int from_fd, int to_fd) : pool_(pool), from_fd_(from_fd), to_fd_(to_fd) {}
   SplicePump(const SplicePump&) = delete;
@@ -34,9 +37,10 @@ class SplicePump {
   int from_fd() const { return from_fd_; }
   int to_fd() const { return to_fd_; }
   int error() const { return error_; }
+  FailedAt failed_at() const { return failed_at_; }
 
  private:
-  Status fail(int error);
+  Status fail(int error, FailedAt where);
   void return_pipe();
   void grow_pipe_for_bulk();
 
@@ -50,6 +54,7 @@ class SplicePump {
   bool grown_ = false;
   bool end_of_stream_ = false;
   bool finished_ = false;
+  FailedAt failed_at_ = FailedAt::source;
   int error_ = 0;
 };
 

@@ -14,6 +14,7 @@
 #include "io/event_loop.h"
 #include "io/pipe_pool.h"
 #include "io/unique_fd.h"
+#include "log/access_log_sampler.h"
 #include "metrics/worker_metrics.h"
 #include "proxy/connection_limit.h"
 #include "proxy/hello_memory_budget.h"
@@ -70,6 +71,8 @@ class Worker : public Listener::Sink {
   const metrics::WorkerMetrics& metrics() const { return metrics_; }
   const io::PipePool& pipes() const { return pipes_; }
   void log_line(std::string line);
+  // This worker's share of --access-log-sample.
+  log::AccessLogSampler& access_log_sampler() { return access_log_sampler_; }
   std::size_t connections() const;
   const std::vector<std::unique_ptr<Listener>>& listeners() const { return listeners_; }
 
@@ -99,6 +102,7 @@ class Worker : public Listener::Sink {
                          boost::intrusive::constant_time_size<false>>
       connections_;
   std::string log_buffer_;
+  log::AccessLogSampler access_log_sampler_{shared_.settings.access_log_sample};
   LogFlush log_flush_{*this};
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::thread thread_;

@@ -5,6 +5,7 @@
 
 #include "snapshot/hostname.h"
 #include "tls/byte_reader.h"
+#include "tls/protocol_version.h"
 
 namespace snigate::tls {
 namespace {
@@ -16,6 +17,7 @@ constexpr std::size_t kHandshakeHeaderBytes = 4;
 constexpr std::size_t kMaxRecordPayload = 16384;  // RFC 8446 section 5.1
 constexpr std::uint16_t kServerNameExtension = 0;
 constexpr std::uint16_t kAlpnExtension = 16;
+constexpr std::uint16_t kSupportedVersionsExtension = 43;
 constexpr std::uint8_t kHostNameType = 0;
 
 }  // namespace
@@ -101,7 +103,9 @@ ClientHelloParser::Status ClientHelloParser::parse(std::span<const std::uint8_t>
 ClientHelloParser::Status ClientHelloParser::parse_handshake_message(std::span<const std::uint8_t> handshake) {
   ByteReader message(handshake.subspan(kHandshakeHeaderBytes));
 
-  if (!message.u16() || !message.bytes(32)) return fail(HelloError::malformed, "truncated version or random");
+  auto legacy_version = message.u16();
+  if (!legacy_version || !message.bytes(32)) return fail(HelloError::malformed, "truncated version or random");
+  hello_.legacy_version = static_cast<std::uint16_t>(*legacy_version);
   auto session_id = message.prefixed(1);
   if (!session_id || session_id->remaining() > 32) return fail(HelloError::malformed, "bad session id");
   auto cipher_suites = message.prefixed(2);
@@ -151,6 +155,18 @@ ClientHelloParser::Status ClientHelloParser::parse_handshake_message(std::span<c
         auto bytes = *protocol->bytes(protocol->remaining());
         ++hello_.alpn_offered;
         if (hello_.alpn.size() < ClientHello::kKeptAlpnProtocols) hello_.alpn.emplace_back(bytes.begin(), bytes.end());
+      }
+    } else if (*type == kSupportedVersionsExtension) {
+      // RFC 8446 section 4.2.1: versions<2..254>, two bytes each.
+      auto versions = body->prefixed(1);
+      if (!versions || !body->empty() || versions->empty() || versions->remaining() % 2 != 0) {
+        return fail(HelloError::malformed, "bad supported_versions extension");
+      }
+      while (!versions->empty()) {
+        auto version = static_cast<std::uint16_t>(*versions->u16());
+        if (!is_grease(version) && version > hello_.highest_supported_version) {
+          hello_.highest_supported_version = version;
+        }
       }
     }
   }

@@ -1,5 +1,5 @@
 // Incremental TLS ClientHello reader: reassembles handshake records as bytes arrive and extracts the
-// server name (SNI) and ALPN without terminating TLS.
+// server name (SNI), ALPN and the protocol versions offered, without terminating TLS.
 #pragma once
 
 #include <cstddef>
@@ -32,6 +32,13 @@ struct ClientHello {
   std::vector<std::string> alpn;
   std::size_t alpn_offered = 0;
   std::uint16_t record_version = 0;    // of the first record, for answering with an alert
+  std::uint16_t legacy_version = 0;    // the hello's own version field (0x0303 from TLS 1.3 clients)
+  // The highest entry of supported_versions that is not GREASE; 0 without that extension (or
+  // with nothing but GREASE in it).
+  std::uint16_t highest_supported_version = 0;
+
+  // The highest version the client offers: what supported_versions says, else legacy_version.
+  std::uint16_t offered_version() const { return highest_supported_version ? highest_supported_version : legacy_version; }
 };
 
 class ClientHelloParser {

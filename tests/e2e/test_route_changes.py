@@ -117,7 +117,7 @@ def test_control_socket_refuses_peers_of_another_uid(dataplane_factory, tmp_path
     client = (
         "import socket, struct, sys\n"
         "s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])\n"
-        "n = struct.unpack('>I', s.recv(4))[0]; print(s.recv(n).decode())\n")
+        "f = s.makefile('rb'); n = struct.unpack('>I', f.read(4))[0]; print(f.read(n).decode())\n")
     result = subprocess.run(["/usr/bin/python3", "-c", client, str(dataplane.socket_path)], capture_output=True,
                             timeout=10, user=65534, group=65534)
     assert result.returncode == 0, result.stderr.decode()

@@ -5,6 +5,7 @@
 #include <span>
 
 #include "tls/client_hello_parser.h"
+#include "tls/protocol_version.h"
 
 using snigate::tls::ClientHelloParser;
 
@@ -46,6 +47,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     require(hello.server_name == trickled.hello().server_name);
     require(hello.alpn == trickled.hello().alpn);
     require(hello.record_version == trickled.hello().record_version);
+    require(hello.legacy_version == trickled.hello().legacy_version);
+    require(hello.highest_supported_version == trickled.hello().highest_supported_version);
+    require(!snigate::tls::is_grease(hello.highest_supported_version));
     require(hello.server_name.size() <= 255);
     for (char c : hello.server_name) require(is_server_name_char(c));
     for (const auto& protocol : hello.alpn) require(!protocol.empty() && protocol.size() <= 255);

@@ -162,6 +162,12 @@ Bytes alpn_extension(const std::vector<std::string>& protocols) {
   return extension(16, length_prefixed(2, list));
 }
 
+Bytes supported_versions_extension(const std::vector<std::uint16_t>& versions) {
+  Bytes list;
+  for (auto version : versions) append_int(list, version, 2);
+  return extension(43, length_prefixed(1, list));
+}
+
 // A minimal TLS 1.2-shaped ClientHello handshake message (with its 4-byte header).
 Bytes client_hello(const std::optional<Bytes>& extensions, std::uint8_t message_type = 1) {
   Bytes body(2 + 32, 0xab);                              // version, then random
@@ -302,6 +308,16 @@ TEST_P(CapturedHello, ParsesWhenFedWhole) {
   auto outcome = parse_whole(capture.data);
   expect_hello_of(capture, outcome);
   EXPECT_EQ(outcome.parser.hello().record_version, record_version_of(capture.data));
+}
+
+// Every captured client speaks TLS 1.3 and says so the RFC 8446 way: legacy_version 1.2 and 1.3
+// in supported_versions (Chromium's list begins with a GREASE value).
+TEST_P(CapturedHello, OffersTls13InSupportedVersions) {
+  auto outcome = parse_whole(GetParam().data);
+  ASSERT_EQ(outcome.status, Status::done);
+  EXPECT_EQ(outcome.parser.hello().legacy_version, 0x0303);
+  EXPECT_EQ(outcome.parser.hello().highest_supported_version, 0x0304);
+  EXPECT_EQ(outcome.parser.hello().offered_version(), 0x0304);
 }
 
 TEST_P(CapturedHello, ParsesWhenFedOneByteAtATime) {
@@ -599,6 +615,63 @@ TEST(ClientHelloParser, RecordHeaderOutOfRangeIsABadRecord) {
   expect_error(parse_whole(record(22, 0x0301, {})), HelloError::bad_record);
   Bytes oversized{22, 3, 1, 0x40, 0x01};  // 16385 bytes announced
   expect_error(parse_whole(oversized), HelloError::bad_record);
+}
+
+TEST(ClientHelloParser, SupportedVersionsGivesTheHighestVersionThatIsNotGrease) {
+  auto outcome = parse_whole(frame(client_hello_with(
+      {server_name_extension("a.example.com"), supported_versions_extension({0x5a5a, 0x0304, 0x0303, 0xfafa})})));
+  ASSERT_EQ(outcome.status, Status::done) << outcome.parser.error_detail();
+  EXPECT_EQ(outcome.parser.hello().legacy_version, 0x0303);
+  EXPECT_EQ(outcome.parser.hello().highest_supported_version, 0x0304);
+  EXPECT_EQ(outcome.parser.hello().offered_version(), 0x0304);
+}
+
+TEST(ClientHelloParser, SupportedVersionsNeedNotBeInOrder) {
+  auto outcome = parse_whole(frame(client_hello_with({supported_versions_extension({0x0302, 0x0304, 0x0303})})));
+  ASSERT_EQ(outcome.status, Status::done) << outcome.parser.error_detail();
+  EXPECT_EQ(outcome.parser.hello().highest_supported_version, 0x0304);
+}
+
+TEST(ClientHelloParser, WithoutSupportedVersionsTheLegacyVersionIsTheOffer) {
+  auto hello = client_hello_with({server_name_extension("a.example.com")});
+  hello[4 + 1] = 0x01;  // legacy_version TLS 1.0, right after the handshake header
+  auto outcome = parse_whole(frame(hello));
+  ASSERT_EQ(outcome.status, Status::done);
+  EXPECT_EQ(outcome.parser.hello().legacy_version, 0x0301);
+  EXPECT_EQ(outcome.parser.hello().highest_supported_version, 0);
+  EXPECT_EQ(outcome.parser.hello().offered_version(), 0x0301);
+
+  auto without_extensions = parse_whole(frame(client_hello(std::nullopt)));
+  ASSERT_EQ(without_extensions.status, Status::done);
+  EXPECT_EQ(without_extensions.parser.hello().offered_version(), 0x0303);
+}
+
+TEST(ClientHelloParser, SupportedVersionsOfNothingButGreaseFallBackToTheLegacyVersion) {
+  auto outcome = parse_whole(frame(client_hello_with({supported_versions_extension({0x0a0a, 0x1a1a})})));
+  ASSERT_EQ(outcome.status, Status::done) << outcome.parser.error_detail();
+  EXPECT_EQ(outcome.parser.hello().highest_supported_version, 0);
+  EXPECT_EQ(outcome.parser.hello().offered_version(), 0x0303);
+}
+
+TEST(ClientHelloParser, SupportedVersionsSplitAcrossRecordsAndBytesStillParse) {
+  auto hello = client_hello_with({supported_versions_extension({0x2a2a, 0x0304, 0x0303})});
+  auto records = frame(hello, 0x0301, {3});
+  EXPECT_EQ(parse_byte_by_byte(records).parser.hello().highest_supported_version, 0x0304);
+}
+
+TEST(ClientHelloParser, MalformedSupportedVersionsAreMalformed) {
+  const std::vector<std::pair<std::string, Bytes>> bodies = {
+      {"empty list", length_prefixed(1, {})},
+      {"odd length", length_prefixed(1, {0x03, 0x04, 0x03})},
+      {"list longer than the extension", Bytes{4, 0x03, 0x04}},
+      {"bytes after the list", concat({length_prefixed(1, {0x03, 0x04}), Bytes{0x00}})},
+      {"no list length", Bytes{}},
+  };
+  for (const auto& [name, body] : bodies) {
+    SCOPED_TRACE(name);
+    expect_error(parse_whole(frame(client_hello_with({server_name_extension("a.example.com"), extension(43, body)}))),
+                 HelloError::malformed);
+  }
 }
 
 TEST(ClientHelloParser, EmptyInputNeedsMore) {

@@ -114,6 +114,8 @@ TEST(Options, DefaultsAreThoseTheHelpTextPromises) {
   EXPECT_EQ(options.max_connections, 0u);
   EXPECT_EQ(options.proxy.max_client_hello_bytes, 65536u);
   EXPECT_EQ(options.log_level, log::Level::info);
+  EXPECT_TRUE(options.proxy.access_log);
+  EXPECT_EQ(options.proxy.access_log_sample, 1.0);
 }
 
 TEST(Options, ReadsEveryFlag) {
@@ -121,7 +123,8 @@ TEST(Options, ReadsEveryFlag) {
                            "routes.json", "--control-socket", "/run/c.sock", "--control-socket-mode", "0660",
                            "--admin-listen", "[::1]:9091", "--client-hello-timeout", "2s", "--connect-timeout",
                            "750ms", "--idle-timeout", "10m", "--drain-timeout", "1m", "--max-connections", "5000",
-                           "--max-client-hello", "32768", "--log-level", "debug"});
+                           "--max-client-hello", "32768", "--log-level", "debug", "--access-log", "off",
+                           "--access-log-sample=0.25"});
   EXPECT_EQ(options.listen, (std::vector<tcp::endpoint>{{make_address("127.0.0.1"), 8443}, {make_address("::1"), 8443}}));
   EXPECT_EQ(options.workers, 3u);
   EXPECT_EQ(options.routes_file, "routes.json");
@@ -135,6 +138,24 @@ TEST(Options, ReadsEveryFlag) {
   EXPECT_EQ(options.max_connections, 5000u);
   EXPECT_EQ(options.proxy.max_client_hello_bytes, 32768u);
   EXPECT_EQ(options.log_level, log::Level::debug);
+  EXPECT_FALSE(options.proxy.access_log);
+  EXPECT_EQ(options.proxy.access_log_sample, 0.25);
+}
+
+TEST(Options, AccessLogSampleIsAShareFromZeroToOne) {
+  for (const char* share : {"0", "1", "0.5", "1.0", ".1"}) {
+    EXPECT_NO_THROW(parse({"--routes", "r.json", "--access-log-sample", share})) << share;
+  }
+  EXPECT_EQ(parse({"--routes", "r.json", "--access-log-sample", "0"}).proxy.access_log_sample, 0.0);
+  for (const char* share : {"1.5", "-0.1", "half", "", "nan", "inf", "1e-1", "0.5x"}) {
+    EXPECT_EQ(refusal({"--routes", "r.json", "--access-log-sample", share}),
+              std::string("--access-log-sample: \"") + share + "\" is not a number from 0 to 1");
+  }
+}
+
+TEST(Options, AccessLogIsOnOrOff) {
+  EXPECT_TRUE(parse({"--routes", "r.json", "--access-log", "on"}).proxy.access_log);
+  EXPECT_EQ(refusal({"--routes", "r.json", "--access-log", "yes"}), "--access-log: \"yes\" is not on or off");
 }
 
 TEST(Options, UnknownFlagIsNamedWithAPointerToHelp) {
@@ -211,7 +232,8 @@ TEST(Options, HelpListsEveryFlag) {
   for (const char* flag : {"--listen", "--workers", "--routes", "--control-socket", "--control-socket-mode",
                            "--admin-listen", "--client-hello-timeout", "--connect-timeout", "--idle-timeout",
                            "--drain-timeout", "--max-connections", "--max-client-hello", "--log-level", "--help",
-                           "--version", "--proxy-protocol-listen", "--proxy-protocol-from", "--admin-drain-from"}) {
+                           "--version", "--proxy-protocol-listen", "--proxy-protocol-from", "--admin-drain-from",
+                           "--access-log", "--access-log-sample"}) {
     EXPECT_NE(usage().find(std::string("  ") + flag + " "), std::string::npos) << flag;
   }
 }

@@ -6,6 +6,8 @@
 #include <sys/socket.h>
 
 #include <gtest/gtest.h>
+
+#include <csignal>
 #include <string>
 
 namespace snigate::proxy {
@@ -51,6 +53,30 @@ TEST(SplicePump, EndOfStreamFinishesAfterEveryByteIsDelivered) {
   EXPECT_EQ(pump.transfer(moved), SplicePump::Status::finished);
   EXPECT_TRUE(pump.finished());
   EXPECT_EQ(receive(sink.far.get()), "bye");
+}
+
+// The access log's closed_by: a failure says which socket it came from.
+TEST(SplicePump, ADestinationGoneIsAFailureAtTheDestination) {
+  std::signal(SIGPIPE, SIG_IGN);  // as the dataplane does
+  io::PipePool pool(4);
+  SocketPair source, sink;
+  SplicePump pump(pool, source.near.get(), sink.near.get());
+  sink.far.reset();
+  ASSERT_EQ(::send(source.far.get(), "late", 4, 0), 4);
+  std::uint64_t moved = 0;
+  EXPECT_EQ(pump.transfer(moved), SplicePump::Status::failed);
+  EXPECT_EQ(pump.error(), EPIPE);
+  EXPECT_EQ(pump.failed_at(), SplicePump::FailedAt::destination);
+}
+
+TEST(SplicePump, ASourceThatCannotBeReadIsAFailureAtTheSource) {
+  io::PipePool pool(4);
+  SocketPair sink;
+  io::UniqueFd listening(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0));  // not connected: ENOTCONN or EINVAL
+  SplicePump pump(pool, listening.get(), sink.near.get());
+  std::uint64_t moved = 0;
+  EXPECT_EQ(pump.transfer(moved), SplicePump::Status::failed);
+  EXPECT_EQ(pump.failed_at(), SplicePump::FailedAt::source);
 }
 
 TEST(SplicePump, FullDestinationWantsToWriteAndKeepsTheBytesInItsPipe) {
