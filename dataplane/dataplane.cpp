@@ -35,6 +35,7 @@ Dataplane::Dataplane(Options options)
       routes_(options_.workers),
       limit_(options_.max_connections),
       hello_budget_(options_.proxy.client_hello_memory),
+      backend_health_(options_.proxy.outlier_detection),
       signals_(io_, SIGTERM, SIGINT, SIGHUP),
       drain_timer_(io_) {
   if (!options_.routes_file.empty()) {
@@ -49,7 +50,7 @@ Dataplane::Dataplane(Options options)
                 {"idle_pipes_per_worker", pipes.idle_pipes_per_worker}});
   }
   for (std::size_t i = 0; i < options_.workers; ++i) {
-    workers_.push_back(std::make_unique<proxy::Worker>(i, proxy::SharedState{options_.proxy, routes_, limit_, hello_budget_},
+    workers_.push_back(std::make_unique<proxy::Worker>(i, proxy::SharedState{options_.proxy, routes_, limit_, hello_budget_, backend_health_},
                                                        options_.listen, options_.optional_listen,
                                                        options_.proxy_protocol_listen));
   }
@@ -219,7 +220,12 @@ std::string Dataplane::scrape_metrics() {
     });
   }
   total.log_lines_dropped = log::dropped_lines();
-  return metrics::render_prometheus(total, routes_.stats(), metrics::ProcessState{options_.workers, !accepting_});
+  metrics::ProcessState process{options_.workers, !accepting_};
+  for (const auto& sample : backend_health_.samples(std::chrono::steady_clock::now())) {
+    process.outliers.push_back({io::endpoint_text(sample.backend), sample.ejected, sample.consecutive_failures});
+  }
+  process.ejections = backend_health_.ejections_total();
+  return metrics::render_prometheus(total, routes_.stats(), process);
 }
 
 }  // namespace snigate

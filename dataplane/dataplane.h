@@ -49,6 +49,7 @@ class Dataplane {
   control::SnapshotApplier applier_;  // decodes and applies snapshots off the control thread
   proxy::ConnectionLimit limit_;
   proxy::HelloMemoryBudget hello_budget_;
+  routing::BackendHealth backend_health_;
   std::vector<std::unique_ptr<proxy::Worker>> workers_;
   std::unique_ptr<control::AdminServer> admin_;
   std::unique_ptr<control::SnapshotServer> snapshot_server_;

@@ -116,6 +116,10 @@ Flags:
   --connect-timeout DUR        deadline for each backend connection attempt (default 5s)
   --connect-budget DUR         deadline for all of a connection's attempts together (default 10s)
   --max-connect-attempts N     backends tried per connection, at most (default 4)
+  --outlier-failures N         connects failed in a row after which a backend is passed over
+                               (ejected) by every route; 0 turns ejection off (default 5)
+  --outlier-ejection DUR       the first ejection; each one in a row doubles it (default 10s)
+  --outlier-max-ejection DUR   the longest ejection (default 5m)
   --idle-timeout DUR           close a proxied connection idle this long both ways (default 1h)
   --half-close-timeout DUR     once one direction has ended, close the connection when the other
                                has been idle this long (default 1m)
@@ -199,6 +203,14 @@ Options parse_options(int argc, const char* const argv[]) {
     } else if (flag == "--max-connect-attempts") {
       options.proxy.max_connect_attempts = parse_number(value(), flag);
       if (options.proxy.max_connect_attempts == 0) throw std::invalid_argument("--max-connect-attempts must be at least 1");
+    } else if (flag == "--outlier-failures") {
+      const auto failures = parse_number(value(), flag);
+      if (failures > 1'000'000) throw std::invalid_argument("--outlier-failures must be at most 1000000");
+      options.proxy.outlier_detection.failures = static_cast<std::uint32_t>(failures);
+    } else if (flag == "--outlier-ejection") {
+      options.proxy.outlier_detection.ejection = with_flag(parse_duration);
+    } else if (flag == "--outlier-max-ejection") {
+      options.proxy.outlier_detection.max_ejection = with_flag(parse_duration);
     } else if (flag == "--idle-timeout") {
       options.proxy.idle_timeout = with_flag(parse_duration);
     } else if (flag == "--half-close-timeout") {
@@ -237,6 +249,10 @@ Options parse_options(int argc, const char* const argv[]) {
     options.optional_listen.push_back(parse_endpoint("[::]:8443"));
   }
   if (options.workers == 0) options.workers = usable_cpus();
+  if (const auto& outliers = options.proxy.outlier_detection; outliers.ejection <= std::chrono::milliseconds(0) ||
+                                                             outliers.max_ejection < outliers.ejection) {
+    throw std::invalid_argument("--outlier-ejection must be positive and at most --outlier-max-ejection");
+  }
   if (options.admin_drain_from.empty()) options.admin_drain_from = parse_source_ranges("127.0.0.0/8,::1/128");
   if (options.routes_file.empty() && options.control_socket.empty()) {
     throw std::invalid_argument("one of --routes or --control-socket is required");

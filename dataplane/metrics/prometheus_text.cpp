@@ -1,5 +1,6 @@
 #include "metrics/prometheus_text.h"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <sstream>
@@ -146,6 +147,22 @@ std::string render_prometheus(const Totals& total, const control::ApplyStats& sn
          "Unix time the last snapshot was applied (0: never).",
          snapshot.ready ? std::chrono::duration<double>(snapshot.last_applied_at.time_since_epoch()).count() : 0.0);
   single(out, "snigate_workers", "gauge", "Worker threads.", process.workers);
+  single(out, "snigate_backend_ejections_total", "counter",
+         "Backends ejected by passive outlier detection (connects failed in a row), every backend together.",
+         process.ejections);
+  single(out, "snigate_backends_ejected", "gauge", "Backends passed over now by passive outlier detection.",
+         std::count_if(process.outliers.begin(), process.outliers.end(), [](const BackendOutlier& b) { return b.ejected; }));
+  header(out, "snigate_backend_ejected", "gauge",
+         "1 while a backend is ejected; only backends with failed connects in a row or an ejection behind them (at most 4096).");
+  for (const auto& outlier : process.outliers) {
+    out << "snigate_backend_ejected{backend=\"" << escape_label(outlier.backend) << "\"} " << (outlier.ejected ? 1 : 0) << '\n';
+  }
+  header(out, "snigate_backend_consecutive_failures", "gauge",
+         "Connects to a backend failed in a row; the backends of snigate_backend_ejected.");
+  for (const auto& outlier : process.outliers) {
+    out << "snigate_backend_consecutive_failures{backend=\"" << escape_label(outlier.backend) << "\"} "
+        << outlier.consecutive_failures << '\n';
+  }
   single(out, "snigate_draining", "gauge", "1 once the listeners are closed (SIGTERM or POST /drain): not accepting, /readyz failing.", process.draining ? 1 : 0);
   return out.str();
 }

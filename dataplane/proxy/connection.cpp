@@ -419,8 +419,11 @@ void Connection::route() {
 
 void Connection::connect_to_next_backend() {
   auto& setup = *setup_;
-  while (auto index = setup.attempts->next(loop().now())) {
-    const auto& backend = setup.target->backends()[*index];
+  const auto& backends = setup.target->backends();
+  const auto& health = worker_.backend_health();
+  const auto ejected = [&](std::size_t index) { return health.ejected(backends[index], loop().now()); };
+  while (auto index = setup.attempts->next(loop().now(), ejected)) {
+    const auto& backend = backends[*index];
     switch (start_connect(backend)) {
       case ConnectStart::in_progress:
         setup.attempt_deadline = setup.attempts->attempt_deadline(loop().now());
@@ -467,6 +470,7 @@ void Connection::on_backend_ready() {
   if (!writable_[backend_side]) return;
   switch (write_replay()) {
     case Replay::done:
+      worker_.backend_health().connect_succeeded(*backend_endpoint_);
       counters_->backend_connect.observe(
           std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double, std::milli>(*backend_timing_.connect_ms())));
       start_splicing();
@@ -518,6 +522,7 @@ Connection::Replay Connection::write_replay() {
 
 void Connection::backend_failed(const std::string& reason) {
   ++counters_->connect_failures;
+  worker_.backend_health().connect_failed(*backend_endpoint_, loop().now());
   if (log::enabled(log::Level::debug)) {
     log::write(log::Level::debug, "backend connect failed",
                {{"backend", io::endpoint_text(*backend_endpoint_)}, {"error", reason}});

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "routing/backend_health.h"
 #include "snapshot/source_range.h"
 
 namespace snigate::proxy {
@@ -28,6 +29,8 @@ struct ProxySettings {
   std::vector<snapshot::SourceRange> proxy_protocol_from;
   // The access log: a line per connection (--access-log), kept for this share of the connections
   // that end well (--access-log-sample); the others are always logged.
+  // Passive outlier detection (--outlier-failures, --outlier-ejection, --outlier-max-ejection).
+  routing::BackendHealth::Policy outlier_detection;
   bool access_log = true;
   double access_log_sample = 1.0;
 };

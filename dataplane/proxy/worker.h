@@ -33,6 +33,7 @@ struct SharedState {
   const control::RouteStore& routes;
   ConnectionLimit& limit;
   HelloMemoryBudget& hello_budget;
+  routing::BackendHealth& backend_health;
 };
 
 class Worker : public Listener::Sink {
@@ -62,6 +63,7 @@ class Worker : public Listener::Sink {
   const control::RouteStore& routes() const { return shared_.routes; }
   ConnectionLimit& limit() { return shared_.limit; }
   HelloMemoryBudget& hello_budget() { return shared_.hello_budget; }
+  routing::BackendHealth& backend_health() { return shared_.backend_health; }
   io::PipePool& pipes() { return pipes_; }
   metrics::WorkerMetrics& metrics() { return metrics_; }
   // Where a connection reads its first bytes: they are copied out only if the hello is incomplete

@@ -285,7 +285,12 @@ def check_defaults(r):
     for container in r.pod["spec"]["containers"]:
         r.expect(flag(container["args"], "admin-listen").startswith("$(POD_IP):"), f"{container['name']} admin on the pod IP")
     r.expect(pre_stop_seconds(r.container("dataplane")) == 10, "preStop sleeps 10 s")
-    r.expect(flag(r.container("dataplane")["args"], "admin-drain-from") is None, "POST /drain from loopback only")
+    dataplane_args = r.container("dataplane")["args"]
+    r.expect(flag(dataplane_args, "admin-drain-from") is None, "POST /drain from loopback only")
+    r.expect((flag(dataplane_args, "outlier-failures"), flag(dataplane_args, "outlier-ejection"),
+              flag(dataplane_args, "outlier-max-ejection")) == ("5", "10s", "300s"), "the dataplane's outlier defaults")
+    r.expect(flag(dataplane_args, "access-log") == "on" and flag(dataplane_args, "access-log-sample") is None,
+             "every connection logged")
     r.expect(r.one("PodDisruptionBudget")["spec"] == {"maxUnavailable": 1, "selector": r.workload["spec"]["selector"]},
              "PDB maxUnavailable 1")
     r.expect(not r.all("HorizontalPodAutoscaler") and not r.all("NetworkPolicy") and not r.all("PodMonitor")
@@ -371,6 +376,10 @@ def check_every_option(r):
              not flag_values(dataplane["args"], "listen"), "IPv4 and IPv6 listeners, both behind PROXY protocol")
     r.expect(flag(dataplane["args"], "proxy-protocol-from") == "10.0.0.0/16,fd00:10::/64", "the balancer's addresses")
     r.expect(flag(dataplane["args"], "admin-drain-from") == "10.0.0.0/16,fd00:10::/64", "who may POST /drain")
+    r.expect((flag(dataplane["args"], "outlier-failures"), flag(dataplane["args"], "outlier-ejection"),
+              flag(dataplane["args"], "outlier-max-ejection")) == ("0", "30s", "600s"), "outlier detection")
+    r.expect(flag(dataplane["args"], "access-log") == "off" and flag(dataplane["args"], "access-log-sample") == "0.25",
+             "access log off, sampled")
     spec = r.pod["spec"]
     r.expect(spec["terminationGracePeriodSeconds"] == 120 + 20 + 15, "grace period follows drain and preStop")
     r.expect(controller["image"] == "registry.example/snigate:1.2.3" and controller["imagePullPolicy"] == "Always", "image")

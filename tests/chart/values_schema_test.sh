@@ -36,6 +36,10 @@ rejected=(
   'grafanaDashboard.labelKey=grafana dashboard'
   grafanaDashboard.labelValue=-1-
   grafanaDashboard.namespace=Monitoring
+  dataplane.outlierDetection.ejectionSeconds=0
+  dataplane.outlierDetection.consecutiveFailures=-1
+  dataplane.accessLog.sample=2
+  dataplane.accessLog.enabled=yes
 )
 for setting in "${rejected[@]}"; do
   if output="$(render snigate snigate-system defaults --set "${setting}" 2>&1)"; then

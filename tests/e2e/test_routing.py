@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from dataplane_process import route, snapshot
+from dataplane_process import free_port, route, snapshot
 from tls_backend import make_certificate
 from tls_clients import ask, curl_body, go_client, openssl_subject, peer_common_name, python_connect
 
@@ -184,6 +184,26 @@ def test_a_client_over_its_source_connection_rate_is_refused_and_others_are_not(
         python_connect(dataplane.port, "a.example.com", source="127.0.0.2")
     assert dataplane.metric_reaches(
         'snigate_connections_total{route="a.example.com",outcome="source_rate_limited"}', 2) == 2
+
+
+def test_a_backend_refusing_connects_in_a_row_is_ejected_and_the_others_serve(backend_factory, dataplane_factory):
+    live = backend_factory("a.example.com")
+    dead_port = free_port()  # nothing listens: every connect is refused
+    dataplane = dataplane_factory(
+        routes=snapshot(1, [route("a.example.com", dead_port, live.port)]),
+        extra_args=("--outlier-failures", "2", "--outlier-ejection", "1m", "--workers", "1"))
+    for i in range(6):
+        with python_connect(dataplane.port, "a.example.com") as tls:
+            assert ask(tls, str(i)) == f"a.example.com: {i}"
+    # Round robin starts every other connection at the dead backend: two failures, then it is out.
+    assert dataplane.metric_reaches('snigate_backend_connect_failures_total{route="a.example.com"}', 2) == 2
+    assert dataplane.metric_reaches(f'snigate_backend_ejected{{backend="127.0.0.1:{dead_port}"}}', 1) == 1
+    assert dataplane.metric_reaches("snigate_backends_ejected", 1) == 1
+    assert dataplane.metric_reaches("snigate_backend_ejections_total", 1) == 1
+    assert f'backend="127.0.0.1:{live.port}"' not in dataplane.http("/metrics")[1], "healthy backends are not listed"
+    assert dataplane.metric_reaches('snigate_connections_total{route="a.example.com",outcome="ok"}', 6) == 6
+    assert dataplane.metrics()['snigate_backend_connect_failures_total{route="a.example.com"}'] == 2, \
+        "the ejected backend is not tried again"
 
 
 def test_a_routes_idle_timeout_closes_its_idle_connections_and_no_others(backend_factory, dataplane_factory):

@@ -83,7 +83,8 @@ class ConnectionTest : public testing::Test {
   Worker& worker() {
     if (!worker_) {
       budget_ = std::make_unique<HelloMemoryBudget>(budget_bytes_);
-      worker_ = std::make_unique<Worker>(0, SharedState{settings_, routes_, limit_, *budget_},
+      health_ = std::make_unique<routing::BackendHealth>(settings_.outlier_detection);
+      worker_ = std::make_unique<Worker>(0, SharedState{settings_, routes_, limit_, *budget_, *health_},
                                          std::vector<boost::asio::ip::tcp::endpoint>{});
     }
     return *worker_;
@@ -131,6 +132,7 @@ class ConnectionTest : public testing::Test {
   ConnectionLimit limit_{1000};
   std::size_t budget_bytes_ = 1 << 20;
   std::unique_ptr<HelloMemoryBudget> budget_;
+  std::unique_ptr<routing::BackendHealth> health_;
   std::unique_ptr<Worker> worker_;
   std::uint64_t generation_ = 0;
 };
@@ -199,6 +201,40 @@ TEST_F(ConnectionTest, FiftyThousandBackendsFailingAtOnceEndAfterTheAttemptCap) 
   ASSERT_EQ(alert.size(), 7u);
   EXPECT_EQ(alert[0], 21);  // an alert record
   EXPECT_EQ(alert[6], static_cast<std::uint8_t>(tls::AlertDescription::internal_error));
+}
+
+// Passive outlier detection: once a backend has refused --outlier-failures connects in a row,
+// connections go straight to the others; when every backend is ejected they are tried anyway.
+TEST_F(ConnectionTest, ABackendFailingInARowIsPassedOverUntilEveryBackendIs) {
+  auto hello = capture("curl.bin");
+  settings_.outlier_detection = {3, 10s, 10s};
+  const std::uint16_t closed_port = Backend(0).port();  // nothing listens there once it is gone
+  Backend live;
+  snapshot::Route route = route_to(hello.sni, "127.0.0.1", closed_port);
+  route.backends.push_back({"127.0.0.1", live.port(), 1});
+  apply({route});
+  const boost::asio::ip::tcp::endpoint dead{boost::asio::ip::make_address("127.0.0.1"), closed_port};
+  std::vector<io::UniqueFd> clients;
+  std::vector<io::UniqueFd> accepted;
+  const auto served = [&] {
+    clients.push_back(connect_client(hello.bytes));
+    io::UniqueFd backend_end;
+    if (!run_until([&] { return static_cast<bool>(backend_end = live.accept()); })) return false;
+    accepted.push_back(std::move(backend_end));
+    return true;
+  };
+  // Every other connection starts at the closed port (round robin), fails over to the live one.
+  for (int i = 0; i < 6; ++i) ASSERT_TRUE(served()) << i;
+  EXPECT_EQ(counters(hello.sni).connect_failures.value(), 3u);
+  EXPECT_TRUE(health_->ejected(dead, std::chrono::steady_clock::now()));
+  for (int i = 0; i < 6; ++i) ASSERT_TRUE(served()) << i;
+  EXPECT_EQ(counters(hello.sni).connect_failures.value(), 3u) << "the ejected backend was not tried again";
+
+  // A route whose only backend is ejected still tries it: ejection never leaves a route dark.
+  apply({route_to(hello.sni, "127.0.0.1", closed_port)});
+  clients.push_back(connect_client(hello.bytes));
+  ASSERT_TRUE(run_until([&] { return outcomes(hello.sni, metrics::Outcome::connect_failed) == 1; }));
+  EXPECT_EQ(counters(hello.sni).connect_failures.value(), 4u);
 }
 
 TEST_F(ConnectionTest, ConnectBudgetEndsAttemptsAtBackendsThatNeverAnswer) {

@@ -116,6 +116,20 @@ TEST(Options, DefaultsAreThoseTheHelpTextPromises) {
   EXPECT_EQ(options.log_level, log::Level::info);
   EXPECT_TRUE(options.proxy.access_log);
   EXPECT_EQ(options.proxy.access_log_sample, 1.0);
+  EXPECT_EQ(options.proxy.outlier_detection.failures, 5u);
+  EXPECT_EQ(options.proxy.outlier_detection.ejection, 10s);
+  EXPECT_EQ(options.proxy.outlier_detection.max_ejection, 5min);
+}
+
+TEST(Options, OutlierDetectionFlags) {
+  const Options options = parse({"--routes", "r.json", "--outlier-failures", "0", "--outlier-ejection", "30s",
+                                 "--outlier-max-ejection=1h"});
+  EXPECT_EQ(options.proxy.outlier_detection.failures, 0u);
+  EXPECT_EQ(options.proxy.outlier_detection.ejection, 30s);
+  EXPECT_EQ(options.proxy.outlier_detection.max_ejection, 1h);
+  EXPECT_EQ(refusal({"--routes", "r.json", "--outlier-ejection", "10m"}),
+            "--outlier-ejection must be positive and at most --outlier-max-ejection");
+  EXPECT_EQ(refusal({"--routes", "r.json", "--outlier-failures", "1000001"}), "--outlier-failures must be at most 1000000");
 }
 
 TEST(Options, ReadsEveryFlag) {

@@ -144,6 +144,23 @@ spec:
         {{- end }}
         - --drain-timeout
         - {{ .Values.dataplane.drainTimeoutSeconds }}s
+        {{- with .Values.dataplane.outlierDetection }}
+        {{- if lt (int .maxEjectionSeconds) (int .ejectionSeconds) }}
+        {{- fail "dataplane.outlierDetection.maxEjectionSeconds must be at least ejectionSeconds" }}
+        {{- end }}
+        - --outlier-failures
+        - {{ .consecutiveFailures | quote }}
+        - --outlier-ejection
+        - {{ printf "%ds" (int .ejectionSeconds) }}
+        - --outlier-max-ejection
+        - {{ printf "%ds" (int .maxEjectionSeconds) }}
+        {{- end }}
+        - --access-log
+        - {{ ternary "on" "off" .Values.dataplane.accessLog.enabled | quote }}
+        {{- if lt (float64 .Values.dataplane.accessLog.sample) 1.0 }}
+        - --access-log-sample
+        - {{ .Values.dataplane.accessLog.sample | quote }}
+        {{- end }}
         {{- if .Values.dataplane.workers }}
         - --workers
         - {{ .Values.dataplane.workers | quote }}
