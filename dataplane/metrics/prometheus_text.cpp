@@ -62,9 +62,11 @@ void histogram(std::ostringstream& out, std::string_view name, std::string_view 
                                : "+Inf";
     out << name << "_bucket{" << labels << separator << "le=\"" << le << "\"} " << cumulative << '\n';
   }
-  const std::string braced = labels.empty() ? std::string() : "{" + std::string(labels) + "}";
-  out << name << "_sum" << braced << ' ' << seconds_text(static_cast<double>(totals.sum_microseconds) / 1e6) << '\n';
-  out << name << "_count" << braced << ' ' << cumulative << '\n';
+  const std::string_view open = labels.empty() ? "" : "{";
+  const std::string_view close = labels.empty() ? "" : "}";
+  out << name << "_sum" << open << labels << close << ' '
+      << seconds_text(static_cast<double>(totals.sum_microseconds) / 1e6) << '\n';
+  out << name << "_count" << open << labels << close << ' ' << cumulative << '\n';
 }
 
 std::string route_label(std::string_view route) { return "route=\"" + escape_label(route) + "\""; }
