@@ -7,9 +7,10 @@
 //   (the resourceVersion was compacted away) lists again; other failures back off with jitter.
 //   A list replaces the kind's objects, so deletions missed while disconnected disappear. The
 //   stop signal cancels the request in flight.
-//   A custom kind whose CRD is not installed (its LIST answers 404) holds no objects and counts as
-//   listed; that is logged once, and the list is tried again every `absent_kind_retry`, so CRDs
-//   installed later are picked up without a restart.
+//   An optional kind (resources.h) that is not installed (its LIST answers 404) or not granted
+//   (403) holds no objects and counts as listed; that is logged once, and the list is tried again
+//   every `absent_kind_retry`, so CRDs installed or rules granted later are picked up without a
+//   restart.
 #pragma once
 
 #include <malloc.h>
@@ -36,7 +37,7 @@ struct ReflectorSettings {
   std::optional<std::string> watch_namespace;      // namespaced kinds only; nullopt: all
   std::chrono::seconds min_watch_timeout{300};     // each watch asks for 1-2 times this
   int page_size = 500;
-  std::chrono::milliseconds absent_kind_retry{30'000};  // custom kinds whose CRD is not installed
+  std::chrono::milliseconds absent_kind_retry{30'000};  // optional kinds not installed or not granted
 };
 
 template <typename Resource>
@@ -132,7 +133,9 @@ class Reflector {
     last_version_unavailable_ = false;
     if (reported_absent_) return ListEnd::absent;  // the store holds none of the kind already
     reported_absent_ = true;
-    log::write(log::Level::warn, "kind not served (CRD not installed?); looking again periodically",
+    log::write(log::Level::warn,
+               response.status == 403 ? "kind not granted to the controller (RBAC); routing without it, looking again periodically"
+                                      : "kind not served (CRD not installed?); routing without it, looking again periodically",
                {{"kind", Resource::kind},
                 {"path", collection()},
                 {"retry_seconds", settings_.absent_kind_retry.count() / 1000.0},
@@ -165,7 +168,7 @@ class Reflector {
                    {{"kind", Resource::kind}, {"error", response.describe()}});
         return ListEnd::version_unavailable;
       }
-      if (Resource::custom && response.status == 404) return absent(response);
+      if (Resource::optional && (response.status == 404 || response.status == 403)) return absent(response);
       if (!response.ok()) {
         log::write(log::Level::warn, "list failed", {{"kind", Resource::kind}, {"error", response.describe()}});
         return ListEnd::failed;
@@ -275,8 +278,9 @@ class Reflector {
       last_version_unavailable_ = true;
       return gone(reason);
     }
-    // A custom kind whose CRD went away: the list that follows finds it absent and empties the store.
-    if (Resource::custom && status == 404) return gone(reason);
+    // An optional kind whose CRD or grant went away: the list that follows finds it absent and
+    // empties the store.
+    if (Resource::optional && (status == 404 || status == 403)) return gone(reason);
     return status == 410 ? gone(reason) : failed(reason);
   }
 

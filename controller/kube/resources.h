@@ -1,7 +1,9 @@
 // The Kubernetes resources the controller watches, as types that Reflector<Resource> is
 // parameterized by: where each lives in the API, and how its objects decode into the model.
-// `custom` kinds come from CRDs that may not be installed (yet): their reflector takes a 404 for
-// "no such objects" and looks again now and then, instead of failing.
+// `optional` kinds are the Gateway API's, from CRDs that may not be installed (yet), and Namespaces,
+// which only the Gateway API needs: their reflector takes a 404 (not installed) or a 403 (not
+// granted, as in a namespace-scoped install) for "no such objects" and looks again now and then,
+// so that Services and Ingresses are routed whatever becomes of them.
 #pragma once
 
 #include <optional>
@@ -19,7 +21,7 @@ struct Services {
   static constexpr std::string_view group_version_path = "/api/v1";
   static constexpr std::string_view plural = "services";
   static constexpr bool namespaced = true;
-  static constexpr bool custom = false;
+  static constexpr bool optional = false;
 };
 
 struct EndpointSlices {
@@ -29,7 +31,7 @@ struct EndpointSlices {
   static constexpr std::string_view group_version_path = "/apis/discovery.k8s.io/v1";
   static constexpr std::string_view plural = "endpointslices";
   static constexpr bool namespaced = true;
-  static constexpr bool custom = false;
+  static constexpr bool optional = false;
 };
 
 struct Ingresses {
@@ -39,7 +41,7 @@ struct Ingresses {
   static constexpr std::string_view group_version_path = "/apis/networking.k8s.io/v1";
   static constexpr std::string_view plural = "ingresses";
   static constexpr bool namespaced = true;
-  static constexpr bool custom = false;
+  static constexpr bool optional = false;
 };
 
 struct IngressClasses {
@@ -49,7 +51,7 @@ struct IngressClasses {
   static constexpr std::string_view group_version_path = "/apis/networking.k8s.io/v1";
   static constexpr std::string_view plural = "ingressclasses";
   static constexpr bool namespaced = false;
-  static constexpr bool custom = false;
+  static constexpr bool optional = false;
 };
 
 struct Namespaces {
@@ -59,7 +61,7 @@ struct Namespaces {
   static constexpr std::string_view group_version_path = "/api/v1";
   static constexpr std::string_view plural = "namespaces";
   static constexpr bool namespaced = false;
-  static constexpr bool custom = false;
+  static constexpr bool optional = true;
 };
 
 struct GatewayClasses {
@@ -69,7 +71,7 @@ struct GatewayClasses {
   static constexpr std::string_view group_version_path = "/apis/gateway.networking.k8s.io/v1";
   static constexpr std::string_view plural = "gatewayclasses";
   static constexpr bool namespaced = false;
-  static constexpr bool custom = true;
+  static constexpr bool optional = true;
 };
 
 struct Gateways {
@@ -79,7 +81,7 @@ struct Gateways {
   static constexpr std::string_view group_version_path = "/apis/gateway.networking.k8s.io/v1";
   static constexpr std::string_view plural = "gateways";
   static constexpr bool namespaced = true;
-  static constexpr bool custom = true;
+  static constexpr bool optional = true;
 };
 
 struct TLSRoutes {
@@ -89,7 +91,7 @@ struct TLSRoutes {
   static constexpr std::string_view group_version_path = "/apis/gateway.networking.k8s.io/v1";
   static constexpr std::string_view plural = "tlsroutes";
   static constexpr bool namespaced = true;
-  static constexpr bool custom = true;
+  static constexpr bool optional = true;
 };
 
 struct ReferenceGrants {
@@ -99,7 +101,7 @@ struct ReferenceGrants {
   static constexpr std::string_view group_version_path = "/apis/gateway.networking.k8s.io/v1";
   static constexpr std::string_view plural = "referencegrants";
   static constexpr bool namespaced = true;
-  static constexpr bool custom = true;
+  static constexpr bool optional = true;
 };
 
 // The collection URL of a resource, limited to `watch_namespace` for namespaced kinds.

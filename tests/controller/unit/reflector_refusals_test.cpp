@@ -207,7 +207,7 @@ TEST(ReflectorRefusals, AWatchLineThatIsNoEventLeadsToAFreshListNotACrash) {
 
 // A Gateway API kind whose CRD is not installed answers 404: the kind counts as listed (empty),
 // so the controller stays ready, and it is listed again at the retry interval until it appears.
-TEST(ReflectorRefusals, AnAbsentCustomKindIsListedEmptyAndPickedUpOnceInstalled) {
+TEST(ReflectorRefusals, AnAbsentOptionalKindIsListedEmptyAndPickedUpOnceInstalled) {
   std::atomic<bool> installed = false;
   ScriptedServer server([&](const std::string& path) {
     if (!installed) {
@@ -230,6 +230,31 @@ TEST(ReflectorRefusals, AnAbsentCustomKindIsListedEmptyAndPickedUpOnceInstalled)
   EXPECT_LE(while_absent, 6u) << "looked for at the retry interval, not in a loop";
   installed = true;
   EXPECT_TRUE(test::wait_until([&] { return store.read([](const model::ClusterState& state) { return state.tls_routes.size(); }) == 1u; }, 3s));
+  stop.trigger();
+  running.join();
+}
+
+// A namespace-scoped install may not be granted Namespaces: 403 is absence too, and the kind is
+// picked up once granted. A core kind's 403 stays a failure (see the tests above).
+TEST(ReflectorRefusals, AnOptionalKindNotGrantedIsListedEmptyAndPickedUpOnceGranted) {
+  std::atomic<bool> granted = false;
+  ScriptedServer server([&](const std::string& path) {
+    if (!granted) {
+      return std::string("HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nContent-Length: 9\r\nConnection: close\r\n\r\nforbidden");
+    }
+    if (path.find("watch=true") != std::string::npos) return http_response(200, "");
+    return http_response(200, nlohmann::json{{"metadata", {{"resourceVersion", "7"}}},
+                                             {"items", {{{"metadata", {{"name", "shop"}}}}}}}.dump());
+  });
+  ApiClient api(server.config(), 10s);
+  ObjectStore store;
+  telemetry::ControllerMetrics metrics;
+  StopSignal stop;
+  Reflector<Namespaces> reflector(api, store, metrics, stop, {.watch_namespace = std::nullopt, .min_watch_timeout = 5s, .page_size = 500, .absent_kind_retry = 300ms});
+  std::thread running([&] { reflector.run(); });
+  EXPECT_TRUE(test::wait_until([&] { return store.synced(Namespaces::kind); }, 3s)) << "a kind not granted must count as listed";
+  granted = true;
+  EXPECT_TRUE(test::wait_until([&] { return store.read([](const model::ClusterState& state) { return state.namespaces.size(); }) == 1u; }, 3s));
   stop.trigger();
   running.join();
 }
