@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <csignal>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "events/event_recorder.h"
@@ -28,21 +29,35 @@ kube::ReflectorSettings reflector_settings(const Options& options) {
 translate::TranslationSettings translation_settings(const Options& options) {
   return {.ingress_classes = {options.controller_name, options.ingress_class},
           .default_backend = options.default_backend_service,
-          .delegation = options.hostname_delegation};
+          .delegation = options.hostname_delegation,
+          .gateway_api = {options.gateway_controller_name, options.gateway_listener_ports}};
 }
 
-// The four kinds, each with its own reflector thread.
+// Every watched kind, each with its own reflector thread. The Gateway API kinds and Namespaces
+// only with --gateway-api auto; while a Gateway API CRD is absent its kind counts as listed, empty.
 class Reflectors {
  public:
   Reflectors(kube::ApiClient& api, kube::ObjectStore& store, telemetry::ControllerMetrics& metrics, StopSignal& stop,
-             const kube::ReflectorSettings& settings)
+             const kube::ReflectorSettings& settings, bool gateway_api)
       : services_(api, store, metrics, stop, settings),
         endpoint_slices_(api, store, metrics, stop, settings),
         ingresses_(api, store, metrics, stop, settings),
-        ingress_classes_(api, store, metrics, stop, settings) {}
+        ingress_classes_(api, store, metrics, stop, settings) {
+    if (!gateway_api) return;
+    namespaces_.emplace(api, store, metrics, stop, settings);
+    gateway_classes_.emplace(api, store, metrics, stop, settings);
+    gateways_.emplace(api, store, metrics, stop, settings);
+    tls_routes_.emplace(api, store, metrics, stop, settings);
+    reference_grants_.emplace(api, store, metrics, stop, settings);
+  }
 
   bool list_once() {
-    return services_.list_once() && endpoint_slices_.list_once() && ingresses_.list_once() && ingress_classes_.list_once();
+    bool listed = services_.list_once() && endpoint_slices_.list_once() && ingresses_.list_once() && ingress_classes_.list_once();
+    if (namespaces_) {
+      listed = listed && namespaces_->list_once() && gateway_classes_->list_once() && gateways_->list_once() &&
+               tls_routes_->list_once() && reference_grants_->list_once();
+    }
+    return listed;
   }
 
   void start() {
@@ -50,6 +65,20 @@ class Reflectors {
     threads_.emplace_back([this] { endpoint_slices_.run(); });
     threads_.emplace_back([this] { ingresses_.run(); });
     threads_.emplace_back([this] { ingress_classes_.run(); });
+    if (!namespaces_) return;
+    threads_.emplace_back([this] { namespaces_->run(); });
+    threads_.emplace_back([this] { gateway_classes_->run(); });
+    threads_.emplace_back([this] { gateways_->run(); });
+    threads_.emplace_back([this] { tls_routes_->run(); });
+    threads_.emplace_back([this] { reference_grants_->run(); });
+  }
+
+  bool all_synced(const kube::ObjectStore& store) const {
+    const bool core = store.synced(kube::Services::kind) && store.synced(kube::EndpointSlices::kind) &&
+                      store.synced(kube::Ingresses::kind) && store.synced(kube::IngressClasses::kind);
+    if (!namespaces_) return core;
+    return core && store.synced(kube::Namespaces::kind) && store.synced(kube::GatewayClasses::kind) &&
+           store.synced(kube::Gateways::kind) && store.synced(kube::TLSRoutes::kind) && store.synced(kube::ReferenceGrants::kind);
   }
 
   ~Reflectors() {
@@ -61,13 +90,13 @@ class Reflectors {
   kube::Reflector<kube::EndpointSlices> endpoint_slices_;
   kube::Reflector<kube::Ingresses> ingresses_;
   kube::Reflector<kube::IngressClasses> ingress_classes_;
+  std::optional<kube::Reflector<kube::Namespaces>> namespaces_;
+  std::optional<kube::Reflector<kube::GatewayClasses>> gateway_classes_;
+  std::optional<kube::Reflector<kube::Gateways>> gateways_;
+  std::optional<kube::Reflector<kube::TLSRoutes>> tls_routes_;
+  std::optional<kube::Reflector<kube::ReferenceGrants>> reference_grants_;
   std::vector<std::thread> threads_;
 };
-
-bool all_synced(const kube::ObjectStore& store) {
-  return store.synced(kube::Services::kind) && store.synced(kube::EndpointSlices::kind) &&
-         store.synced(kube::Ingresses::kind) && store.synced(kube::IngressClasses::kind);
-}
 
 // A pod's dataplane keeps accepting clients while its preStop hook pauses, and drains after that;
 // the controller gets SIGTERM at the start of it all. Until the dataplane exits, its routes must
@@ -101,7 +130,7 @@ int dump_snapshot(const Options& options) {
   kube::ObjectStore store;
   telemetry::ControllerMetrics metrics;
   StopSignal stop;
-  Reflectors reflectors(api, store, metrics, stop, reflector_settings(options));
+  Reflectors reflectors(api, store, metrics, stop, reflector_settings(options), options.gateway_api);
   if (!reflectors.list_once()) return 1;
   const translate::TranslationSettings settings = translation_settings(options);
   const translate::Translation translation =
@@ -151,13 +180,13 @@ int run_controller(const Options& options) {
   };
   report::ReportWriter reporter(events, status_writer, published_load_balancer, stop);
 
-  telemetry::AdminServer admin(options.admin_listen, metrics, [&] { return all_synced(store) && pusher.in_sync(); });
+  Reflectors reflectors(api, store, metrics, stop, reflector_settings(options), options.gateway_api);
+  telemetry::AdminServer admin(options.admin_listen, metrics, [&] { return reflectors.all_synced(store) && pusher.in_sync(); });
 
   std::thread pushing([&] { pusher.run(); });
   std::thread reporting([&] { reporter.run(); });
   std::thread electing;
   if (elector) electing = std::thread([&] { elector->run(); });
-  Reflectors reflectors(api, store, metrics, stop, reflector_settings(options));
   reflectors.start();
 
   std::thread translating([&] {
@@ -167,7 +196,7 @@ int run_controller(const Options& options) {
     std::vector<translate::Problem> problems;
     while (!stop.stopped()) {
       const std::uint64_t version = store.wait_for_change(translated_version, std::chrono::seconds(1));
-      if (stop.stopped() || !all_synced(store)) continue;
+      if (stop.stopped() || !reflectors.all_synced(store)) continue;
       // Whatever goes wrong in one pass, the last good snapshot keeps serving and the next
       // change is translated again: this thread must not end the controller.
       try {

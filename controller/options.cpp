@@ -35,6 +35,20 @@ translate::DefaultBackendService parse_default_backend(const std::string& text) 
   return service;
 }
 
+std::vector<int> parse_ports(const std::string& flag, const std::string& text) {
+  std::vector<int> ports;
+  for (const auto& item : split_comma_list(text)) {
+    int port = 0;
+    const auto [end, error] = std::from_chars(item.data(), item.data() + item.size(), port);
+    if (error != std::errc() || end != item.data() + item.size() || port < 1 || port > 65535) {
+      throw UsageError(flag + ": \"" + item + "\" is not a port number 1-65535");
+    }
+    ports.push_back(port);
+  }
+  if (ports.empty()) throw UsageError(flag + " needs at least one port");
+  return ports;
+}
+
 std::string default_identity() {
   std::string base;
   if (const char* pod = std::getenv("POD_NAME"); pod && *pod) {
@@ -52,8 +66,10 @@ std::string default_identity() {
 std::string usage() {
   return R"(Usage: snigate-controller [flags]
 
-Watches Services, EndpointSlices, Ingresses and IngressClasses and keeps the routes of a
-snigate-dataplane equal to them, pushing route snapshots over its control socket.
+Watches Services, EndpointSlices, Ingresses and IngressClasses, and the Gateway API's
+GatewayClasses, Gateways, TLSRoutes and ReferenceGrants (with Namespaces, for their labels), and
+keeps the routes of a snigate-dataplane equal to them, pushing route snapshots over its control
+socket.
 
 Flags:
   --kubeconfig PATH               kubeconfig to use (default: $KUBECONFIG, else the in-cluster
@@ -65,6 +81,13 @@ Flags:
                                   (default snigate.io/ingress-controller)
   --ingress-class NAME            value of the deprecated kubernetes.io/ingress.class annotation
                                   that is ours (default snigate)
+  --gateway-api MODE              auto: watch the Gateway API kinds (gateway.networking.k8s.io/v1);
+                                  while their CRDs are not installed, look again every 30s;
+                                  off: do not watch them, nor Namespaces (default auto)
+  --gateway-controller-name NAME  GatewayClass spec.controllerName that is ours
+                                  (default snigate.io/gateway-controller)
+  --gateway-listener-ports P[,P]  the ports clients reach the dataplane on: Gateway listeners on
+                                  other ports are not served, PortUnavailable (default 443)
   --default-backend-service NS/NAME[:PORT]
                                   the catch-all: clients whose name no route matches (or who send
                                   none) go to this Service's endpoints (default: none, they are
@@ -122,6 +145,12 @@ Options parse_options(int argc, char** argv) {
     else if (flag == "--dump-snapshot") options.dump_snapshot = true;
     else if (flag == "--controller-name") options.controller_name = value();
     else if (flag == "--ingress-class") options.ingress_class = value();
+    else if (flag == "--gateway-api") {
+      const std::string mode = value();
+      if (mode != "auto" && mode != "off") throw UsageError("--gateway-api must be auto or off, not " + mode);
+      options.gateway_api = mode == "auto";
+    } else if (flag == "--gateway-controller-name") options.gateway_controller_name = value();
+    else if (flag == "--gateway-listener-ports") options.gateway_listener_ports = parse_ports(flag, value());
     else if (flag == "--default-backend-service") options.default_backend_service = parse_default_backend(value());
     else if (flag == "--hostname-delegation") {
       if (const auto problem = options.hostname_delegation.add_rule(value())) throw UsageError("--hostname-delegation: " + *problem);

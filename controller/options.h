@@ -20,6 +20,9 @@ struct Options {
   bool dump_snapshot = false;
   std::string controller_name = "snigate.io/ingress-controller";
   std::string ingress_class = "snigate";
+  bool gateway_api = true;  // --gateway-api auto: watch the Gateway API kinds (absent CRDs are waited for)
+  std::string gateway_controller_name = "snigate.io/gateway-controller";
+  std::vector<int> gateway_listener_ports = {443};
   std::optional<translate::DefaultBackendService> default_backend_service;
   translate::HostnameDelegation hostname_delegation;
   std::optional<std::string> publish_service;

@@ -7,6 +7,10 @@
 //   (the resourceVersion was compacted away) lists again; other failures back off with jitter.
 //   A list replaces the kind's objects, so deletions missed while disconnected disappear. The
 //   stop signal cancels the request in flight.
+//   An optional kind (resources.h) that is not installed (its LIST answers 404) or not granted
+//   (403) holds no objects and counts as listed; that is logged once, and the list is tried again
+//   every `absent_kind_retry`, so CRDs installed or rules granted later are picked up without a
+//   restart.
 #pragma once
 
 #include <malloc.h>
@@ -16,6 +20,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kube/api_client.h"
@@ -32,6 +37,7 @@ struct ReflectorSettings {
   std::optional<std::string> watch_namespace;      // namespaced kinds only; nullopt: all
   std::chrono::seconds min_watch_timeout{300};     // each watch asks for 1-2 times this
   int page_size = 500;
+  std::chrono::milliseconds absent_kind_retry{30'000};  // optional kinds not installed or not granted
 };
 
 template <typename Resource>
@@ -45,7 +51,7 @@ class Reflector {
   }
 
   // One list into the store, for --dump-snapshot; throws ApiUnreachable, false on an HTTP error.
-  bool list_once() { return list(); }
+  bool list_once() { return list() != ListEnd::failed; }
 
   // Lists and watches until the stop signal.
   void run() {
@@ -54,8 +60,14 @@ class Reflector {
       bool succeeded = false;
       try {
         if (need_list) {
-          succeeded = list();
+          const ListEnd end = list();
+          succeeded = end == ListEnd::listed;
           need_list = !succeeded;
+          if (end == ListEnd::absent) {
+            backoff_.reset();
+            if (!stop_.sleep_for(settings_.absent_kind_retry)) return;
+            continue;
+          }
         } else {
           const WatchEnd end = watch();
           succeeded = end != WatchEnd::failed;
@@ -100,18 +112,43 @@ class Reflector {
   // so is everything once the server paged a "0" list (no watch cache for this resource).
   bool paged(const std::string& version) const { return version.empty() || version == "0" || server_pages_; }
 
-  enum class ListEnd { listed, version_unavailable, failed };
+  enum class ListEnd { listed, absent, version_unavailable, failed };
 
   // As client-go: when the server no longer has (410) or does not yet have (504
   // ResourceVersionTooLarge, as from an apiserver on a restored etcd) the version asked for, the
   // quorum list follows at once, without a backoff.
-  bool list() {
+  ListEnd list() {
     ListEnd end = list_at(list_resource_version());
     if (end == ListEnd::version_unavailable) {
       last_version_unavailable_ = true;
       end = list_at("");
     }
-    return end == ListEnd::listed;
+    return end;
+  }
+
+  // The kind is not served: no objects of it exist, which is a complete answer (the controller
+  // stays ready and routes everything else). Said once per absence, not every retry.
+  ListEnd absent(const ApiResponse& response) {
+    resource_version_.clear();
+    last_version_unavailable_ = false;
+    if (reported_absent_) return ListEnd::absent;  // the store holds none of the kind already
+    reported_absent_ = true;
+    log::write(log::Level::warn,
+               response.status == 403 ? "kind not granted to the controller (RBAC); routing without it, looking again periodically"
+                                      : "kind not served (CRD not installed?); routing without it, looking again periodically",
+               {{"kind", Resource::kind},
+                {"path", collection()},
+                {"retry_seconds", settings_.absent_kind_retry.count() / 1000.0},
+                {"error", response.describe()}});
+    store_.change(
+        Resource::kind,
+        [&](model::ClusterState& state) {
+          state.replace(std::vector<typename Resource::Object>{});
+          state.clear_undecodable(Resource::kind);
+          return true;
+        },
+        /*relist=*/true);
+    return ListEnd::absent;
   }
 
   ListEnd list_at(const std::string& asked) {
@@ -131,6 +168,7 @@ class Reflector {
                    {{"kind", Resource::kind}, {"error", response.describe()}});
         return ListEnd::version_unavailable;
       }
+      if (Resource::optional && (response.status == 404 || response.status == 403)) return absent(response);
       if (!response.ok()) {
         log::write(log::Level::warn, "list failed", {{"kind", Resource::kind}, {"error", response.describe()}});
         return ListEnd::failed;
@@ -159,6 +197,7 @@ class Reflector {
     if (counters_.lists++ > 0) counters_.relists++;
     resource_version_ = version;
     last_version_unavailable_ = false;
+    if (std::exchange(reported_absent_, false)) log::write(log::Level::info, "kind now served", {{"kind", Resource::kind}});
     log::write(log::Level::info, "listed", {{"kind", Resource::kind}, {"objects", count}, {"resourceVersion", version}});
     return ListEnd::listed;
   }
@@ -239,6 +278,9 @@ class Reflector {
       last_version_unavailable_ = true;
       return gone(reason);
     }
+    // An optional kind whose CRD or grant went away: the list that follows finds it absent and
+    // empties the store.
+    if (Resource::optional && (status == 404 || status == 403)) return gone(reason);
     return status == 410 ? gone(reason) : failed(reason);
   }
 
@@ -272,6 +314,7 @@ class Reflector {
   std::string resource_version_;
   bool last_version_unavailable_ = false;
   bool server_pages_ = false;
+  bool reported_absent_ = false;
   std::uint64_t watches_opened_ = 0;
   pplx::cancellation_token_source cancel_;  // cancelled by the stop signal
 };

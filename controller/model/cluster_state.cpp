@@ -52,6 +52,7 @@ ClusterState::Changes ClusterState::changed_since(std::uint64_t revision) const 
     if (input == service_input) changes.services.push_back(key);
     if (input == ingress_input) changes.ingresses.push_back(key);
     if (input == ingress_class_input) changes.ingress_classes = true;
+    if (input == gateway_api_input) changes.gateway_api = true;
   }
   return changes;
 }
@@ -114,6 +115,35 @@ bool ClusterState::upsert(IngressClass ingress_class) {
   return changed;
 }
 
+// The Gateway API's objects (and Namespaces, whose labels admit routes) are one input: a change to
+// any of them re-derives every TLSRoute's claims (translate::Translator).
+template <typename Object>
+bool ClusterState::upsert_gateway_api(std::map<std::string, Object, std::less<>>& target, Object object) {
+  std::string name = object.meta.namespace_name.empty() ? object.meta.name : key(object.meta.namespace_name, object.meta.name);
+  const bool changed = upsert_into(target, name, std::move(object));
+  if (changed) touch(gateway_api_input, "");
+  return changed;
+}
+
+template <typename Object>
+void ClusterState::replace_gateway_api(std::map<std::string, Object, std::less<>>& target, std::vector<Object> objects) {
+  touch(gateway_api_input, "");
+  const bool namespaced = !objects.empty() && !objects.front().meta.namespace_name.empty();
+  replace_map(target, std::move(objects), namespaced);
+}
+
+bool ClusterState::upsert(Namespace namespace_object) { return upsert_gateway_api(namespaces, std::move(namespace_object)); }
+bool ClusterState::upsert(GatewayClass gateway_class) { return upsert_gateway_api(gateway_classes, std::move(gateway_class)); }
+bool ClusterState::upsert(Gateway gateway) { return upsert_gateway_api(gateways, std::move(gateway)); }
+bool ClusterState::upsert(TLSRoute route) { return upsert_gateway_api(tls_routes, std::move(route)); }
+bool ClusterState::upsert(ReferenceGrant grant) { return upsert_gateway_api(reference_grants, std::move(grant)); }
+
+void ClusterState::replace(std::vector<Namespace> objects) { replace_gateway_api(namespaces, std::move(objects)); }
+void ClusterState::replace(std::vector<GatewayClass> objects) { replace_gateway_api(gateway_classes, std::move(objects)); }
+void ClusterState::replace(std::vector<Gateway> objects) { replace_gateway_api(gateways, std::move(objects)); }
+void ClusterState::replace(std::vector<TLSRoute> objects) { replace_gateway_api(tls_routes, std::move(objects)); }
+void ClusterState::replace(std::vector<ReferenceGrant> objects) { replace_gateway_api(reference_grants, std::move(objects)); }
+
 bool ClusterState::remove_endpoint_slice(const std::string& slice_key) {
   const auto owner = slice_owners_.find(slice_key);
   if (owner == slice_owners_.end()) return false;
@@ -139,6 +169,15 @@ bool ClusterState::remove(std::string_view kind, const std::string& namespace_na
   }
   if (kind == "IngressClass" && ingress_classes.erase(name) > 0) {
     touch(ingress_class_input, "");
+    removed = true;
+  }
+  const bool gateway_api_removed = (kind == "Namespace" && namespaces.erase(name) > 0) ||
+                                   (kind == "GatewayClass" && gateway_classes.erase(name) > 0) ||
+                                   (kind == "Gateway" && gateways.erase(key(namespace_name, name)) > 0) ||
+                                   (kind == "TLSRoute" && tls_routes.erase(key(namespace_name, name)) > 0) ||
+                                   (kind == "ReferenceGrant" && reference_grants.erase(key(namespace_name, name)) > 0);
+  if (gateway_api_removed) {
+    touch(gateway_api_input, "");
     removed = true;
   }
   return clear_undecodable(kind, namespace_name, name) || removed;

@@ -1,4 +1,4 @@
-// Everything the controller translates, at one moment: the objects of the four kinds, indexed the
+// Everything the controller translates, at one moment: the objects of every watched kind, indexed the
 // way translation looks them up (Services by namespace/name, EndpointSlices by their Service), and
 // the objects that could not be decoded. Ordered maps, so that a translation is deterministic.
 #pragma once
@@ -28,6 +28,11 @@ class ClusterState {
   std::map<std::string, Service, std::less<>> services;             // "namespace/name"
   std::map<std::string, Ingress, std::less<>> ingresses;            // "namespace/name"
   std::map<std::string, IngressClass, std::less<>> ingress_classes;  // name
+  std::map<std::string, Namespace, std::less<>> namespaces;          // name
+  std::map<std::string, GatewayClass, std::less<>> gateway_classes;  // name
+  std::map<std::string, Gateway, std::less<>> gateways;              // "namespace/name"
+  std::map<std::string, TLSRoute, std::less<>> tls_routes;           // "namespace/name"
+  std::map<std::string, ReferenceGrant, std::less<>> reference_grants;  // "namespace/name"
   std::map<std::string, UndecodableObject, std::less<>> undecodable;  // "Kind namespace/name"
 
   const Service* find_service(std::string_view namespace_name, std::string_view name) const;
@@ -41,6 +46,7 @@ class ClusterState {
     std::vector<std::string_view> services{};   // "namespace/name": the Service or one of its EndpointSlices
     std::vector<std::string_view> ingresses{};  // "namespace/name"
     bool ingress_classes = false;             // any of them
+    bool gateway_api = false;                 // any Namespace, GatewayClass, Gateway, TLSRoute or ReferenceGrant
   };
   // Moves with every change; never repeats, not even for an object deleted and created again.
   std::uint64_t revision() const { return last_revision_; }
@@ -51,6 +57,11 @@ class ClusterState {
   bool upsert(EndpointSlice slice);
   bool upsert(Ingress ingress);
   bool upsert(IngressClass ingress_class);
+  bool upsert(Namespace namespace_object);
+  bool upsert(GatewayClass gateway_class);
+  bool upsert(Gateway gateway);
+  bool upsert(TLSRoute route);
+  bool upsert(ReferenceGrant grant);
   // Removes the object of `kind` ("Service", ...) with this namespace and name, if held.
   bool remove(std::string_view kind, const std::string& namespace_name, const std::string& name);
   // A relist: the kind's objects become exactly these.
@@ -58,6 +69,11 @@ class ClusterState {
   void replace(std::vector<EndpointSlice> slices);
   void replace(std::vector<Ingress> ingresses);
   void replace(std::vector<IngressClass> ingress_classes);
+  void replace(std::vector<Namespace> namespaces);
+  void replace(std::vector<GatewayClass> gateway_classes);
+  void replace(std::vector<Gateway> gateways);
+  void replace(std::vector<TLSRoute> routes);
+  void replace(std::vector<ReferenceGrant> grants);
 
   void mark_undecodable(UndecodableObject object);
   bool clear_undecodable(std::string_view kind, const std::string& namespace_name, const std::string& name);
@@ -66,7 +82,11 @@ class ClusterState {
   static std::string key(const std::string& namespace_name, const std::string& name) { return namespace_name + "/" + name; }
 
  private:
-  enum Input { service_input, ingress_input, ingress_class_input, input_kinds };
+  enum Input { service_input, ingress_input, ingress_class_input, gateway_api_input, input_kinds };
+  template <typename Object>
+  bool upsert_gateway_api(std::map<std::string, Object, std::less<>>& target, Object object);
+  template <typename Object>
+  void replace_gateway_api(std::map<std::string, Object, std::less<>>& target, std::vector<Object> objects);
   bool remove_endpoint_slice(const std::string& slice_key);
   void touch(Input input, const std::string& key);
   void forget_gone_inputs();

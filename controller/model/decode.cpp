@@ -1,5 +1,7 @@
 #include "model/decode.h"
 
+#include <utility>
+
 namespace snigate::controller::model {
 namespace {
 
@@ -35,9 +37,14 @@ class FieldReader {
     return value->get<std::int64_t>();
   }
 
-  std::optional<int> optional_port(std::string_view key) const {
+  std::optional<std::int64_t> optional_integer_within(std::string_view key, std::int64_t low, std::int64_t high) const {
     const auto value = optional_integer(key);
-    if (value && (*value < 0 || *value > 65535)) fail(key, "out of range 0-65535");
+    if (value && (*value < low || *value > high)) fail(key, "out of range " + std::to_string(low) + "-" + std::to_string(high));
+    return value;
+  }
+
+  std::optional<int> optional_port(std::string_view key) const {
+    const auto value = optional_integer_within(key, 0, 65535);
     return value ? std::optional<int>(static_cast<int>(*value)) : std::nullopt;
   }
 
@@ -121,6 +128,31 @@ IngressBackend read_ingress_backend(const FieldReader& backend) {
   return {service.string("name"), {port.optional_string("name"), port.optional_port("number")}};
 }
 
+LabelSelector read_label_selector(const FieldReader& selector) {
+  LabelSelector decoded{selector.string_map("matchLabels"), false};
+  selector.for_each("matchExpressions", [&](const FieldReader&) { decoded.has_match_expressions = true; });
+  return decoded;
+}
+
+GatewayListener read_listener(const FieldReader& listener) {
+  GatewayListener decoded{.name = listener.string("name"),
+                          .hostname = listener.optional_string("hostname"),
+                          .port = listener.optional_port("port").value_or(0),
+                          .protocol = listener.string("protocol"),
+                          .tls_mode = listener.child("tls").string("mode", "Terminate"),
+                          .namespaces_from = "Same",
+                          .namespace_selector = std::nullopt,
+                          .allowed_kinds = {}};
+  const FieldReader allowed = listener.child("allowedRoutes");
+  const FieldReader namespaces = allowed.child("namespaces");
+  decoded.namespaces_from = namespaces.string("from", "Same");
+  if (namespaces.find("selector")) decoded.namespace_selector = read_label_selector(namespaces.child("selector"));
+  allowed.for_each("kinds", [&](const FieldReader& kind) {
+    decoded.allowed_kinds.push_back({kind.string("group", std::string(kGatewayApiGroup)), kind.string("kind")});
+  });
+  return decoded;
+}
+
 }  // namespace
 
 ObjectMeta decode_metadata_leniently(const nlohmann::json& object) {
@@ -196,6 +228,64 @@ Ingress decode_ingress(const nlohmann::json& object) {
 IngressClass decode_ingress_class(const nlohmann::json& object) {
   const FieldReader reader(object, "");
   return {read_metadata(reader), reader.child("spec").string("controller")};
+}
+
+Namespace decode_namespace(const nlohmann::json& object) {
+  const FieldReader reader(object, "");
+  return {read_metadata(reader)};
+}
+
+GatewayClass decode_gateway_class(const nlohmann::json& object) {
+  const FieldReader reader(object, "");
+  return {read_metadata(reader), reader.child("spec").string("controllerName")};
+}
+
+Gateway decode_gateway(const nlohmann::json& object) {
+  const FieldReader reader(object, "");
+  const FieldReader spec = reader.child("spec");
+  Gateway gateway{read_metadata(reader), spec.string("gatewayClassName"), {}};
+  spec.for_each("listeners", [&](const FieldReader& listener) { gateway.listeners.push_back(read_listener(listener)); });
+  return gateway;
+}
+
+TLSRoute decode_tls_route(const nlohmann::json& object) {
+  const FieldReader reader(object, "");
+  const FieldReader spec = reader.child("spec");
+  TLSRoute route{read_metadata(reader), {}, spec.strings("hostnames"), {}};
+  spec.for_each("parentRefs", [&](const FieldReader& parent) {
+    route.parent_refs.push_back({.group = parent.string("group", std::string(kGatewayApiGroup)),
+                                 .kind = parent.string("kind", "Gateway"),
+                                 .namespace_name = parent.optional_string("namespace"),
+                                 .name = parent.string("name"),
+                                 .section_name = parent.optional_string("sectionName"),
+                                 .port = parent.optional_port("port")});
+  });
+  bool first_rule = true;
+  spec.for_each("rules", [&](const FieldReader& rule) {
+    if (!std::exchange(first_rule, false)) return;  // the CRD allows one rule
+    rule.for_each("backendRefs", [&](const FieldReader& backend) {
+      route.backend_refs.push_back({.group = backend.string("group"),
+                                    .kind = backend.string("kind", "Service"),
+                                    .name = backend.string("name"),
+                                    .namespace_name = backend.optional_string("namespace"),
+                                    .port = backend.optional_port("port"),
+                                    .weight = backend.optional_integer_within("weight", 0, 1'000'000).value_or(1)});
+    });
+  });
+  return route;
+}
+
+ReferenceGrant decode_reference_grant(const nlohmann::json& object) {
+  const FieldReader reader(object, "");
+  const FieldReader spec = reader.child("spec");
+  ReferenceGrant grant{read_metadata(reader), {}, {}};
+  spec.for_each("from", [&](const FieldReader& from) {
+    grant.from.push_back({from.string("group"), from.string("kind"), from.string("namespace")});
+  });
+  spec.for_each("to", [&](const FieldReader& to) {
+    grant.to.push_back({to.string("group"), to.string("kind"), to.optional_string("name")});
+  });
+  return grant;
 }
 
 }  // namespace snigate::controller::model

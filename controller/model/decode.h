@@ -21,5 +21,10 @@ Service decode_service(const nlohmann::json& object);
 EndpointSlice decode_endpoint_slice(const nlohmann::json& object);
 Ingress decode_ingress(const nlohmann::json& object);
 IngressClass decode_ingress_class(const nlohmann::json& object);
+Namespace decode_namespace(const nlohmann::json& object);
+GatewayClass decode_gateway_class(const nlohmann::json& object);
+Gateway decode_gateway(const nlohmann::json& object);
+TLSRoute decode_tls_route(const nlohmann::json& object);
+ReferenceGrant decode_reference_grant(const nlohmann::json& object);
 
 }  // namespace snigate::controller::model

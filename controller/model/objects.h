@@ -118,4 +118,104 @@ struct IngressClass {
   bool operator==(const IngressClass&) const = default;
 };
 
+// Only its labels matter: a Gateway listener may admit the routes of namespaces by label.
+struct Namespace {
+  ObjectMeta meta;
+  bool operator==(const Namespace&) const = default;
+};
+
+// --- Gateway API (gateway.networking.k8s.io/v1), the fields snigate reads ---
+
+inline constexpr std::string_view kGatewayApiGroup = "gateway.networking.k8s.io";
+
+struct GatewayClass {
+  ObjectMeta meta;
+  std::string controller_name;  // spec.controllerName
+  bool operator==(const GatewayClass&) const = default;
+};
+
+// A metav1.LabelSelector as far as snigate evaluates it: matchLabels. A selector with
+// matchExpressions is not evaluated (it matches no namespace, and that is reported).
+struct LabelSelector {
+  std::map<std::string, std::string, std::less<>> match_labels;
+  bool has_match_expressions = false;
+  bool operator==(const LabelSelector&) const = default;
+};
+
+struct RouteGroupKind {
+  std::string group{kGatewayApiGroup};
+  std::string kind;
+  bool operator==(const RouteGroupKind&) const = default;
+};
+
+struct GatewayListener {
+  std::string name;
+  std::optional<std::string> hostname;  // absent: every name
+  int port = 0;
+  std::string protocol;                 // HTTP, HTTPS, TLS, TCP, UDP or a vendor's
+  std::string tls_mode = "Terminate";   // tls.mode, with the API's default
+  std::string namespaces_from = "Same";             // allowedRoutes.namespaces.from: Same, All or Selector
+  std::optional<LabelSelector> namespace_selector;  // allowedRoutes.namespaces.selector
+  std::vector<RouteGroupKind> allowed_kinds;        // allowedRoutes.kinds; empty: the protocol's default
+  bool operator==(const GatewayListener&) const = default;
+};
+
+struct Gateway {
+  ObjectMeta meta;
+  std::string class_name;  // spec.gatewayClassName
+  std::vector<GatewayListener> listeners;
+  bool operator==(const Gateway&) const = default;
+};
+
+struct ParentReference {
+  std::string group{kGatewayApiGroup};
+  std::string kind = "Gateway";
+  std::optional<std::string> namespace_name;  // absent: the route's
+  std::string name;
+  std::optional<std::string> section_name;  // a listener's name
+  std::optional<int> port;                  // a listener's port
+  bool operator==(const ParentReference&) const = default;
+};
+
+struct BackendReference {
+  std::string group;  // "" is the core group
+  std::string kind = "Service";
+  std::string name;
+  std::optional<std::string> namespace_name;  // absent: the route's
+  std::optional<int> port;
+  std::int64_t weight = 1;  // 0 to 1,000,000
+  bool operator==(const BackendReference&) const = default;
+};
+
+struct TLSRoute {
+  ObjectMeta meta;
+  std::vector<ParentReference> parent_refs;
+  std::vector<std::string> hostnames;
+  // spec.rules[0].backendRefs: a TLSRoute v1 has exactly one rule.
+  std::vector<BackendReference> backend_refs;
+  bool operator==(const TLSRoute&) const = default;
+};
+
+struct ReferenceGrantFrom {
+  std::string group;
+  std::string kind;
+  std::string namespace_name;
+  bool operator==(const ReferenceGrantFrom&) const = default;
+};
+
+struct ReferenceGrantTo {
+  std::string group;
+  std::string kind;
+  std::optional<std::string> name;  // absent: every object of the kind in the grant's namespace
+  bool operator==(const ReferenceGrantTo&) const = default;
+};
+
+// Lets objects of `from` refer to objects of `to` in the grant's own namespace.
+struct ReferenceGrant {
+  ObjectMeta meta;
+  std::vector<ReferenceGrantFrom> from;
+  std::vector<ReferenceGrantTo> to;
+  bool operator==(const ReferenceGrant&) const = default;
+};
+
 }  // namespace snigate::controller::model

@@ -7,6 +7,7 @@
 #include "translate/object_fields.h"
 #include "translate/service_annotations.h"
 #include "translate/service_backends.h"
+#include "translate/tls_route.h"
 
 namespace snigate::controller::translate {
 namespace {
@@ -15,6 +16,7 @@ namespace {
 std::string api_version_of(const std::string& kind) {
   if (kind == "EndpointSlice") return "discovery.k8s.io/v1";
   if (kind == "Ingress" || kind == "IngressClass") return "networking.k8s.io/v1";
+  if (kind == "GatewayClass" || kind == "Gateway" || kind == "TLSRoute" || kind == "ReferenceGrant") return "gateway.networking.k8s.io/v1";
   return "v1";
 }
 
@@ -83,6 +85,14 @@ void Translator::update_ingress(const model::ClusterState& state, std::string_vi
   for (const auto& claim : fresh.claims.routes) hostnames_.add(claim);
 }
 
+void Translator::update_tls_routes(const model::ClusterState& state) {
+  for (const auto& claim : tls_routes_.claims.routes) hostnames_.remove(claim);
+  tls_routes_ = {};
+  tls_routes_.services = services_named_by_tls_routes(state);
+  tls_routes_.status = claim_tls_routes(state, settings_.gateway_api, tls_routes_.claims);
+  for (const auto& claim : tls_routes_.claims.routes) hostnames_.add(claim);
+}
+
 void Translator::refresh(const model::ClusterState& state) {
   const model::ClusterState::Changes changes = state.changed_since(seen_revision_);
   if (seen_revision_ == 0 || state.revision() < seen_revision_ || changes.everything) {
@@ -92,6 +102,7 @@ void Translator::refresh(const model::ClusterState& state) {
     hostnames_.clear();
     for (const auto& [key, service] : state.services) update_service(state, key);
     for (const auto& [key, ingress] : state.ingresses) update_ingress(state, key);
+    update_tls_routes(state);
   } else {
     for (const std::string_view service : changes.services) update_service(state, service);
     std::set<std::string, std::less<>> ingresses(changes.ingresses.begin(), changes.ingresses.end());
@@ -103,6 +114,9 @@ void Translator::refresh(const model::ClusterState& state) {
       for (const auto& [key, ingress] : state.ingresses) ingresses.insert(key);
     }
     for (const auto& ingress : ingresses) update_ingress(state, ingress);
+    const bool named_service_changed = std::any_of(changes.services.begin(), changes.services.end(),
+                                                   [&](std::string_view service) { return tls_routes_.services.contains(service); });
+    if (changes.gateway_api || named_service_changed) update_tls_routes(state);
   }
   seen_revision_ = state.revision();
 }
@@ -122,6 +136,8 @@ Translation Translator::translate(const model::ClusterState& state) {
     gather(remembered.claims);
   }
   for (const auto& [key, service] : services_) gather(service);
+  gather(tls_routes_.claims);
+  translation.gateway_api = tls_routes_.status;
   hostnames_.settle(settings_.delegation, translation.snapshot, claims.problems);
   if (settings_.default_backend) translation.snapshot.default_backend = default_backend(state, *settings_.default_backend, claims);
   translation.problems = std::move(claims.problems);

@@ -303,7 +303,8 @@ def check_defaults(r):
     service = r.one("Service")
     r.expect(service["spec"]["type"] == "LoadBalancer" and service["spec"]["ports"][0]["port"] == 443, "LoadBalancer on 443")
     cluster = r.rules("ClusterRole")
-    for resource in ("services", "endpointslices", "ingresses", "ingressclasses"):
+    for resource in ("services", "endpointslices", "ingresses", "ingressclasses", "namespaces", "gatewayclasses", "gateways",
+                     "tlsroutes", "referencegrants"):
         r.expect(any(res == resource for _, res in cluster), f"ClusterRole grants {resource}")
     r.expect("annotations" not in r.one("IngressClass")["metadata"], "IngressClass is not the default")
     spec = r.pod["spec"]
@@ -341,9 +342,12 @@ def check_namespace_scoped(r):
     watched = "chart-apps"
     r.expect(flag(r.container("controller")["args"], "watch-namespace") == watched, "--watch-namespace")
     cluster = r.rules("ClusterRole")
-    r.expect(set(cluster) == {("networking.k8s.io", "ingressclasses")}, f"ClusterRole only for IngressClasses: {set(cluster)}")
+    cluster_scoped = {("networking.k8s.io", "ingressclasses"), ("", "namespaces"),
+                      ("gateway.networking.k8s.io", "gatewayclasses"), ("gateway.networking.k8s.io", "gatewayclasses/status")}
+    r.expect(set(cluster) == cluster_scoped, f"ClusterRole only for the cluster-scoped kinds: {set(cluster)}")
     in_watched = {resource for _, resource in r.rules("Role", watched)}
-    r.expect({"services", "endpointslices", "ingresses", "ingresses/status", "events"} <= in_watched,
+    r.expect({"services", "endpointslices", "ingresses", "ingresses/status", "events", "gateways", "tlsroutes",
+              "referencegrants"} <= in_watched,
              f"Role in {watched} grants the namespaced kinds: {in_watched}")
     r.expect(("", "services") in r.rules("Role", NAMESPACE), "own Service readable for --publish-service")
     r.expect(len(r.all("RoleBinding")) == 2, "a RoleBinding per Role")

@@ -78,5 +78,90 @@ TEST(ClusterState, AnEqualObjectIsNoChangeAndASliceFollowsItsServiceLabel) {
   EXPECT_EQ(state.endpoint_slice_count(), 0u);
 }
 
+TEST(Decode, GatewayListenersTakeTheApisDefaults) {
+  const Gateway gateway = decode_gateway(json::parse(R"({
+      "metadata": {"name": "edge", "namespace": "edge", "generation": 4},
+      "spec": {"gatewayClassName": "snigate", "listeners": [
+          {"name": "tls", "port": 443, "protocol": "TLS", "hostname": "*.example.com", "tls": {"mode": "Passthrough"},
+           "allowedRoutes": {"namespaces": {"from": "Selector", "selector": {"matchLabels": {"tenant": "shop"},
+                                                                             "matchExpressions": [{"key": "a", "operator": "Exists"}]}},
+                             "kinds": [{"kind": "TLSRoute"}]}},
+          {"name": "bare", "port": 8443, "protocol": "TLS"}]}})"));
+  EXPECT_EQ(gateway.meta.generation, 4);
+  EXPECT_EQ(gateway.class_name, "snigate");
+  ASSERT_EQ(gateway.listeners.size(), 2u);
+  const GatewayListener& tls = gateway.listeners[0];
+  EXPECT_EQ(tls.hostname, "*.example.com");
+  EXPECT_EQ(tls.tls_mode, "Passthrough");
+  EXPECT_EQ(tls.namespaces_from, "Selector");
+  ASSERT_TRUE(tls.namespace_selector);
+  EXPECT_EQ(tls.namespace_selector->match_labels.at("tenant"), "shop");
+  EXPECT_TRUE(tls.namespace_selector->has_match_expressions);
+  EXPECT_EQ(tls.allowed_kinds, (std::vector<RouteGroupKind>{{"gateway.networking.k8s.io", "TLSRoute"}}));
+  const GatewayListener& bare = gateway.listeners[1];
+  EXPECT_EQ(bare.hostname, std::nullopt);
+  EXPECT_EQ(bare.tls_mode, "Terminate");
+  EXPECT_EQ(bare.namespaces_from, "Same");
+  EXPECT_FALSE(bare.namespace_selector);
+  EXPECT_TRUE(bare.allowed_kinds.empty());
+}
+
+TEST(Decode, TLSRouteRefsTakeTheApisDefaults) {
+  const TLSRoute route = decode_tls_route(json::parse(R"({
+      "metadata": {"name": "r", "namespace": "shop", "generation": 2},
+      "spec": {"parentRefs": [{"name": "edge", "namespace": "edge", "sectionName": "tls", "port": 443}, {"name": "own"}],
+               "hostnames": ["a.example.com"],
+               "rules": [{"backendRefs": [{"name": "web", "port": 443}, {"group": "", "kind": "Service", "name": "api",
+                                          "namespace": "bank", "port": 8443, "weight": 0}]}]}})"));
+  EXPECT_EQ(route.meta.generation, 2);
+  EXPECT_EQ(route.hostnames, std::vector<std::string>{"a.example.com"});
+  ASSERT_EQ(route.parent_refs.size(), 2u);
+  EXPECT_EQ(route.parent_refs[0], (ParentReference{"gateway.networking.k8s.io", "Gateway", "edge", "edge", "tls", 443}));
+  EXPECT_EQ(route.parent_refs[1], (ParentReference{"gateway.networking.k8s.io", "Gateway", std::nullopt, "own", std::nullopt, std::nullopt}));
+  ASSERT_EQ(route.backend_refs.size(), 2u);
+  EXPECT_EQ(route.backend_refs[0], (BackendReference{"", "Service", "web", std::nullopt, 443, 1}));
+  EXPECT_EQ(route.backend_refs[1], (BackendReference{"", "Service", "api", "bank", 8443, 0}));
+}
+
+TEST(Decode, GatewayApiErrorsNameTheField) {
+  try {
+    decode_tls_route(json::parse(R"({"spec": {"rules": [{"backendRefs": [{"name": "web", "weight": 2000000}]}]}})"));
+    FAIL() << "decoded";
+  } catch (const DecodeError& error) {
+    EXPECT_STREQ(error.what(), "spec.rules[0].backendRefs[0].weight: out of range 0-1000000");
+  }
+  EXPECT_THROW(decode_gateway(json::parse(R"({"spec": {"listeners": [{"name": "tls", "port": "443"}]}})")), DecodeError);
+  EXPECT_THROW(decode_gateway_class(json::parse(R"({"spec": {"controllerName": 7}})")), DecodeError);
+  EXPECT_THROW(decode_reference_grant(json::parse(R"({"spec": {"from": {"kind": "TLSRoute"}}})")), DecodeError);
+}
+
+TEST(Decode, ReferenceGrantsAndNamespaces) {
+  const ReferenceGrant grant = decode_reference_grant(json::parse(R"({
+      "metadata": {"name": "g", "namespace": "bank"},
+      "spec": {"from": [{"group": "gateway.networking.k8s.io", "kind": "TLSRoute", "namespace": "shop"}],
+               "to": [{"group": "", "kind": "Service"}, {"group": "", "kind": "Service", "name": "vault"}]}})"));
+  EXPECT_EQ(grant.from, (std::vector<ReferenceGrantFrom>{{"gateway.networking.k8s.io", "TLSRoute", "shop"}}));
+  EXPECT_EQ(grant.to, (std::vector<ReferenceGrantTo>{{"", "Service", std::nullopt}, {"", "Service", "vault"}}));
+  const Namespace shop = decode_namespace(json::parse(R"({"metadata": {"name": "shop", "labels": {"tenant": "shop"}}})"));
+  EXPECT_EQ(shop.meta.labels.at("tenant"), "shop");
+  EXPECT_EQ(decode_gateway_class(json::parse(R"({"metadata": {"name": "c"}, "spec": {"controllerName": "x/y"}})")).controller_name, "x/y");
+}
+
+TEST(ClusterState, GatewayApiObjectsAreOneInput) {
+  ClusterState state;
+  const std::uint64_t before = state.revision();
+  EXPECT_TRUE(state.upsert(decode_namespace(json::parse(R"({"metadata": {"name": "shop"}})"))));
+  EXPECT_FALSE(state.upsert(decode_namespace(json::parse(R"({"metadata": {"name": "shop"}})"))));
+  EXPECT_TRUE(state.changed_since(before).gateway_api);
+  const std::uint64_t after = state.revision();
+  EXPECT_FALSE(state.changed_since(after).gateway_api);
+  EXPECT_TRUE(state.upsert(decode_tls_route(json::parse(R"({"metadata": {"name": "r", "namespace": "shop"}})"))));
+  EXPECT_EQ(state.tls_routes.count("shop/r"), 1u);
+  EXPECT_TRUE(state.remove("TLSRoute", "shop", "r"));
+  EXPECT_TRUE(state.tls_routes.empty());
+  EXPECT_TRUE(state.remove("Namespace", "", "shop"));
+  EXPECT_TRUE(state.changed_since(after).gateway_api);
+}
+
 }  // namespace
 }  // namespace snigate::controller::model

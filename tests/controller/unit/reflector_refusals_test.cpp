@@ -1,7 +1,7 @@
 // Reflector<Resource> against a scripted HTTP server, for answers the real kube-apiserver gives
 // only in states a test cannot bring it into: a watch ended at once with no events (an apiserver
 // shutting down, a proxy in between), ResourceVersionTooLarge (an apiserver on an etcd restored
-// from a backup), and a relist answered 410.
+// from a backup), a relist answered 410, and a CRD that is not installed yet.
 #include "kube/reflector.h"
 
 #include <arpa/inet.h>
@@ -203,6 +203,60 @@ TEST(ReflectorRefusals, AWatchLineThatIsNoEventLeadsToAFreshListNotACrash) {
   });
   RunningReflector reflector(server);
   EXPECT_TRUE(test::wait_until([&] { return server.count("?resourceVersion=5") >= 1; }, 5s)) << "no relist after the unreadable line";
+}
+
+// A Gateway API kind whose CRD is not installed answers 404: the kind counts as listed (empty),
+// so the controller stays ready, and it is listed again at the retry interval until it appears.
+TEST(ReflectorRefusals, AnAbsentOptionalKindIsListedEmptyAndPickedUpOnceInstalled) {
+  std::atomic<bool> installed = false;
+  ScriptedServer server([&](const std::string& path) {
+    if (!installed) {
+      return std::string("HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: 18\r\nConnection: close\r\n\r\n404 page not found");
+    }
+    if (path.find("watch=true") != std::string::npos) return http_response(200, "");
+    return http_response(200, nlohmann::json{{"metadata", {{"resourceVersion", "7"}}},
+                                             {"items", {{{"metadata", {{"name", "r"}, {"namespace", "shop"}}}}}}}.dump());
+  });
+  ApiClient api(server.config(), 10s);
+  ObjectStore store;
+  telemetry::ControllerMetrics metrics;
+  StopSignal stop;
+  Reflector<TLSRoutes> reflector(api, store, metrics, stop, {.watch_namespace = std::nullopt, .min_watch_timeout = 5s, .page_size = 500, .absent_kind_retry = 300ms});
+  std::thread running([&] { reflector.run(); });
+  EXPECT_TRUE(test::wait_until([&] { return store.synced(TLSRoutes::kind); }, 3s)) << "an absent kind must count as listed";
+  std::this_thread::sleep_for(1s);
+  const std::size_t while_absent = server.count("/apis/gateway.networking.k8s.io/v1/tlsroutes?");
+  EXPECT_GE(while_absent, 2u) << "looked for again";
+  EXPECT_LE(while_absent, 6u) << "looked for at the retry interval, not in a loop";
+  installed = true;
+  EXPECT_TRUE(test::wait_until([&] { return store.read([](const model::ClusterState& state) { return state.tls_routes.size(); }) == 1u; }, 3s));
+  stop.trigger();
+  running.join();
+}
+
+// A namespace-scoped install may not be granted Namespaces: 403 is absence too, and the kind is
+// picked up once granted. A core kind's 403 stays a failure (see the tests above).
+TEST(ReflectorRefusals, AnOptionalKindNotGrantedIsListedEmptyAndPickedUpOnceGranted) {
+  std::atomic<bool> granted = false;
+  ScriptedServer server([&](const std::string& path) {
+    if (!granted) {
+      return std::string("HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nContent-Length: 9\r\nConnection: close\r\n\r\nforbidden");
+    }
+    if (path.find("watch=true") != std::string::npos) return http_response(200, "");
+    return http_response(200, nlohmann::json{{"metadata", {{"resourceVersion", "7"}}},
+                                             {"items", {{{"metadata", {{"name", "shop"}}}}}}}.dump());
+  });
+  ApiClient api(server.config(), 10s);
+  ObjectStore store;
+  telemetry::ControllerMetrics metrics;
+  StopSignal stop;
+  Reflector<Namespaces> reflector(api, store, metrics, stop, {.watch_namespace = std::nullopt, .min_watch_timeout = 5s, .page_size = 500, .absent_kind_retry = 300ms});
+  std::thread running([&] { reflector.run(); });
+  EXPECT_TRUE(test::wait_until([&] { return store.synced(Namespaces::kind); }, 3s)) << "a kind not granted must count as listed";
+  granted = true;
+  EXPECT_TRUE(test::wait_until([&] { return store.read([](const model::ClusterState& state) { return state.namespaces.size(); }) == 1u; }, 3s));
+  stop.trigger();
+  running.join();
 }
 
 }  // namespace

@@ -23,6 +23,11 @@ struct Objects {
   std::vector<Object> endpoint_slices{};
   std::vector<Object> ingresses{};
   std::vector<Object> ingress_classes{};
+  std::vector<Object> namespaces{};
+  std::vector<Object> gateway_classes{};
+  std::vector<Object> gateways{};
+  std::vector<Object> tls_routes{};
+  std::vector<Object> reference_grants{};
 };
 
 inline model::ClusterState cluster_state(const Objects& objects) {
@@ -31,6 +36,11 @@ inline model::ClusterState cluster_state(const Objects& objects) {
   for (const auto& slice : objects.endpoint_slices) state.upsert(model::decode_endpoint_slice(slice));
   for (const auto& ingress : objects.ingresses) state.upsert(model::decode_ingress(ingress));
   for (const auto& ingress_class : objects.ingress_classes) state.upsert(model::decode_ingress_class(ingress_class));
+  for (const auto& namespace_object : objects.namespaces) state.upsert(model::decode_namespace(namespace_object));
+  for (const auto& gateway_class : objects.gateway_classes) state.upsert(model::decode_gateway_class(gateway_class));
+  for (const auto& gateway : objects.gateways) state.upsert(model::decode_gateway(gateway));
+  for (const auto& route : objects.tls_routes) state.upsert(model::decode_tls_route(route));
+  for (const auto& grant : objects.reference_grants) state.upsert(model::decode_reference_grant(grant));
   return state;
 }
 

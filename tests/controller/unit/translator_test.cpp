@@ -2,6 +2,7 @@
 // fresh translation of the same objects gives.
 #include <gtest/gtest.h>
 
+#include "gateway_fixtures.h"
 #include "translation_fixtures.h"
 
 namespace snigate::controller::translate {
@@ -15,6 +16,10 @@ json routed_service(const std::string& name, const std::string& hostnames) {
 
 json slice_of(const std::string& service_name, const std::string& address, bool ready = true, const std::string& suffix = "a") {
   return endpoint_slice(service_name, https_slice_port(), json::array({endpoint(address, ready)}), suffix);
+}
+
+json shared_listener(const std::string& name, const std::string& hostname) {
+  return with(listener(name, hostname), "/allowedRoutes", {{"namespaces", {{"from", "All"}}}});
 }
 
 TEST(Translator, RemembersNothingThatAFreshTranslationWouldNotSay) {
@@ -70,6 +75,22 @@ TEST(Translator, RemembersNothingThatAFreshTranslationWouldNotSay) {
          }
          state.upsert(model::decode_service(routed_service("api", "api2.example.com")));
        }},
+      {"a TLSRoute on our Gateway to a Service", [&] {
+         state.upsert(model::decode_gateway_class(gateway_class("snigate")));
+         state.upsert(model::decode_gateway(gateway("edge", "edge", json::array({with(listener("tls", "*.example.com"), "/allowedRoutes",
+                                                                                     {{"namespaces", {{"from", "Selector"}, {"selector", {{"matchLabels", {{"tenant", "shop"}}}}}}}})}))));
+         state.upsert(model::decode_namespace(namespace_object("shop", {{"tenant", "shop"}})));
+         state.upsert(model::decode_tls_route(tls_route("tls", {.hostnames = json::array({"tls.example.com"}), .backends = json::array({backend_ref("web")})})));
+       }},
+      {"the TLSRoute's Service gets another endpoint", [&] { state.upsert(model::decode_endpoint_slice(slice_of("web", "10.0.0.7", true, "d"))); }},
+      {"the TLSRoute's Service goes", [&] { state.remove("Service", "shop", "web"); }},
+      {"it comes back", [&] { state.upsert(model::decode_service(service("web", {{"snigate.io/hostnames", "b.example.com"}}))); }},
+      {"the Namespace loses the label the listener selects", [&] { state.upsert(model::decode_namespace(namespace_object("shop"))); }},
+      {"it gets it back", [&] { state.upsert(model::decode_namespace(namespace_object("shop", {{"tenant", "shop"}}))); }},
+      {"the listener's hostname changes", [&] {
+         state.upsert(model::decode_gateway(gateway("edge", "edge", json::array({shared_listener("tls", "*.example.org")}))));
+       }},
+      {"the GatewayClass goes", [&] { state.remove("GatewayClass", "", "snigate"); }},
       {"a relist", [&] {
          state.replace(std::vector<model::Service>{model::decode_service(routed_service("web", "c.example.com"))});
          state.replace(std::vector<model::EndpointSlice>{model::decode_endpoint_slice(slice_of("web", "10.0.0.9"))});
@@ -82,6 +103,7 @@ TEST(Translator, RemembersNothingThatAFreshTranslationWouldNotSay) {
     const Translation fresh = translate(state, settings);
     EXPECT_EQ(remembered.snapshot, fresh.snapshot) << name;
     EXPECT_EQ(remembered.problems, fresh.problems) << name;
+    EXPECT_EQ(remembered.gateway_api, fresh.gateway_api) << name;
   }
   EXPECT_EQ(rendered_routes(translator.translate(state).snapshot), std::vector<std::string>{"c.example.com -> 10.0.0.9:8443"});
 }

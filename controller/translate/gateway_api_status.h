@@ -1,0 +1,60 @@
+// What the status of our Gateway API objects should say, computed by the translation beside the
+// routes (the leader writes it in a later slice of issue 14). Conditions are data, named by the
+// field that holds them, with the Gateway API's reasons.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/objects.h"
+#include "translate/problem.h"
+
+namespace snigate::controller::translate {
+
+struct Condition {
+  bool status = true;
+  std::string reason;   // "Accepted", "NotAllowedByListeners", ...
+  std::string message;  // "" when all is well
+  bool operator==(const Condition&) const = default;
+};
+
+struct ListenerStatus {
+  std::string name;
+  std::vector<model::RouteGroupKind> supported_kinds;
+  int attached_routes = 0;  // TLSRoutes that claim at least one name through this listener
+  Condition accepted;       // Accepted, or UnsupportedProtocol, UnsupportedValue, PortUnavailable
+  Condition resolved_refs;  // ResolvedRefs, or InvalidRouteKinds
+  bool operator==(const ListenerStatus&) const = default;
+};
+
+struct GatewayStatus {
+  ObjectRef gateway;
+  std::int64_t generation = 0;  // observedGeneration
+  std::vector<ListenerStatus> listeners;
+  bool operator==(const GatewayStatus&) const = default;
+};
+
+struct RouteParentStatus {
+  model::ParentReference parent;  // as the route wrote it
+  Condition accepted;             // Accepted, or NoMatchingParent, NotAllowedByListeners, ...
+  Condition resolved_refs;        // ResolvedRefs, or InvalidKind, RefNotPermitted, BackendNotFound
+  bool operator==(const RouteParentStatus&) const = default;
+};
+
+// One entry per parentRef that names a Gateway of ours; a route with none is not ours to report.
+struct TLSRouteStatus {
+  ObjectRef route;
+  std::int64_t generation = 0;
+  std::vector<RouteParentStatus> parents;
+  bool operator==(const TLSRouteStatus&) const = default;
+};
+
+struct GatewayApiStatus {
+  std::vector<ObjectRef> gateway_classes;  // ours: to be marked Accepted
+  std::vector<GatewayStatus> gateways;     // of our classes, by namespace/name
+  std::vector<TLSRouteStatus> routes;      // by namespace/name
+  bool operator==(const GatewayApiStatus&) const = default;
+};
+
+}  // namespace snigate::controller::translate
