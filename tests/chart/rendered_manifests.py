@@ -19,8 +19,10 @@ HELM = REPO_ROOT / ".tools/bin/helm"
 RELEASE, NAMESPACE = "snigate", "snigate-system"
 
 
-def render(values_file=None, *settings):
+def render(values_file=None, *settings, api_versions=()):
     command = [str(HELM), "template", RELEASE, str(REPO_ROOT / "charts/snigate"), "--namespace", NAMESPACE]
+    for api_version in api_versions:
+        command += ["--api-versions", api_version]
     if values_file:
         command += ["--values", str(values_file)]
     for setting in settings:
@@ -313,7 +315,30 @@ def check_defaults(r):
     r.expect(not r.all("ServiceMonitor"), "no ServiceMonitor by default")
     controller_args = r.container("controller")["args"]
     r.expect(flag(controller_args, "leader-elect") is True, "leader election on")
+    check_gateway_api_defaults(r, controller_args)
     r.expect(flag(controller_args, "leader-election-id") == RELEASE, "one Lease per release")
+
+
+def check_gateway_api_defaults(r, controller_args):
+    r.expect(flag(controller_args, "gateway-api") is None
+             and flag(controller_args, "gateway-controller-name") == "snigate.io/gateway-controller"
+             and flag(controller_args, "gateway-listener-ports") == "443", "Gateway API on, listeners on the Service's port")
+    r.expect(not r.all("CustomResourceDefinition"), "no Gateway API CRDs by default")
+    r.expect(not r.all("GatewayClass"), "no GatewayClass while the cluster does not serve the kind")
+    served = Rendering(render(None, api_versions=["gateway.networking.k8s.io/v1/GatewayClass"]))
+    gateway_class = served.one("GatewayClass")
+    r.expect(gateway_class["metadata"]["name"] == "snigate"
+             and gateway_class["spec"]["controllerName"] == "snigate.io/gateway-controller",
+             "a GatewayClass for our controllerName once the kind is served")
+    crds = Rendering(render(None, "gatewayAPI.installCRDs=true", "service.port=8443")).all("CustomResourceDefinition")
+    r.expect(sorted(crd["metadata"]["name"] for crd in crds)
+             == [f"{plural}.gateway.networking.k8s.io" for plural in ("gatewayclasses", "gateways", "referencegrants", "tlsroutes")],
+             "installCRDs: the four standard-channel CRDs")
+    r.expect(all(crd["metadata"]["annotations"].get("helm.sh/resource-policy") == "keep"
+                 and crd["metadata"]["annotations"].get("gateway.networking.k8s.io/bundle-version") == "v1.6.3" for crd in crds),
+             "the CRDs are v1.6.3 and kept on uninstall")
+    off = Rendering(render(None, "gatewayAPI.enabled=false"))
+    r.expect(flag(off.container("controller")["args"], "gateway-api") == "off", "gatewayAPI.enabled=false: --gateway-api off")
 
 
 def check_daemonset_host_network(r):

@@ -40,6 +40,10 @@ rejected=(
   dataplane.outlierDetection.consecutiveFailures=-1
   dataplane.accessLog.sample=2
   dataplane.accessLog.enabled=yes
+  gatewayAPI.installCrds=true
+  gatewayAPI.controllerName=snigate
+  gatewayAPI.gatewayClass.name=Not_A_Name
+  gatewayAPI.enabled=auto
 )
 for setting in "${rejected[@]}"; do
   if output="$(render snigate snigate-system defaults --set "${setting}" 2>&1)"; then
@@ -57,6 +61,7 @@ accepted=(kind=DaemonSet service.type=NodePort service.nodePort=30080 dataplane.
   podDisruptionBudget.maxUnavailable=50% global.imageRegistry=registry.example 'global.labels.team=edge'
   'controller.extraArgs={--push-max-delay,50ms}' 'dataplane.extraArgs={--idle-timeout=10m,--max-connections,1000}'
   controller.adminAddress=0.0.0.0 'dataplane.adminAddress=[::]' service.ipFamilyPolicy=RequireDualStack
+  gatewayAPI.installCRDs=true gatewayAPI.enabled=false 'gatewayAPI.controllerName=example.com/edge'
   'dataplane.proxyProtocol.enabled=true,dataplane.proxyProtocol.trustedCIDRs={10.0.0.0/16}'
   'grafanaDashboard.enabled=true,grafanaDashboard.labelValue=1'
   'grafanaDashboard.labelKey=grafana.example.com/dashboard,grafanaDashboard.namespace=monitoring')

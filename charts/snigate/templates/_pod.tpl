@@ -53,6 +53,15 @@ spec:
         - {{ .Values.ingressClass.controllerName }}
         - --ingress-class
         - {{ .Values.ingressClass.name }}
+        {{- if .Values.gatewayAPI.enabled }}
+        - --gateway-controller-name
+        - {{ .Values.gatewayAPI.controllerName }}
+        - --gateway-listener-ports
+        - {{ .Values.service.port | quote }}
+        {{- else }}
+        - --gateway-api
+        - "off"
+        {{- end }}
         {{- with include "snigate.watchNamespace" . }}
         - --watch-namespace
         - {{ . }}
