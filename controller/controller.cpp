@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "events/event_recorder.h"
+#include "kube/gateway_api_status_writer.h"
 #include "kube/ingress_status_writer.h"
 #include "kube/leader_elector.h"
 #include "kube/publish_service_reader.h"
@@ -23,7 +24,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 kube::ReflectorSettings reflector_settings(const Options& options) {
-  return {.watch_namespace = options.watch_namespace, .min_watch_timeout = options.min_watch_timeout};
+  return {.watch_namespace = options.watch_namespace,
+          .min_watch_timeout = options.min_watch_timeout,
+          .absent_kind_retry = options.absent_kind_retry};
 }
 
 translate::TranslationSettings translation_settings(const Options& options) {
@@ -178,7 +181,9 @@ int run_controller(const Options& options) {
     static const std::optional<model::Service> no_service;
     return translate::published_load_balancer(publish, publish_service ? publish_service->current() : no_service);
   };
-  report::ReportWriter reporter(events, status_writer, published_load_balancer, stop);
+  kube::GatewayApiStatusWriter gateway_api_status_writer(api, metrics, options.gateway_controller_name, is_leader);
+  report::ReportWriter reporter(events, status_writer, gateway_api_status_writer, published_load_balancer,
+                                [&] { return pusher.acknowledged_offer(); }, stop);
 
   Reflectors reflectors(api, store, metrics, stop, reflector_settings(options), options.gateway_api);
   telemetry::AdminServer admin(options.admin_listen, metrics, [&] { return reflectors.all_synced(store) && pusher.in_sync(); });
@@ -194,6 +199,8 @@ int run_controller(const Options& options) {
     std::uint64_t translated_version = 0;
     std::vector<translate::OurIngress> our_ingresses;
     std::vector<translate::Problem> problems;
+    std::shared_ptr<const translate::GatewayApiStatus> gateway_api;
+    std::uint64_t offer = 0;
     while (!stop.stopped()) {
       const std::uint64_t version = store.wait_for_change(translated_version, std::chrono::seconds(1));
       if (stop.stopped() || !reflectors.all_synced(store)) continue;
@@ -207,12 +214,14 @@ int run_controller(const Options& options) {
               store.read([&](const model::ClusterState& state) { return translator.translate(state); });
           metrics.translations++;
           metrics.routes = translation.snapshot.routes.size();
-          pusher.offer(std::move(translation.snapshot), changed_at);
+          offer = pusher.offer(std::move(translation.snapshot), changed_at);
           problems = std::move(translation.problems);
           our_ingresses = std::move(translation.our_ingresses);
+          gateway_api = std::make_shared<const translate::GatewayApiStatus>(std::move(translation.gateway_api));
         }
-        // Handed over every second too, so that a replica that just became leader catches up.
-        reporter.hand_over({problems, our_ingresses});
+        // Handed over every second too, so that a replica that just became leader catches up, and
+        // Gateways become Programmed once the dataplane acknowledged their routes.
+        reporter.hand_over({problems, our_ingresses, gateway_api, offer});
       } catch (const std::exception& error) {
         metrics.translation_failures++;
         log::write(log::Level::error, "translation pass failed; the last good snapshot keeps serving", {{"error", error.what()}});

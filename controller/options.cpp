@@ -82,7 +82,8 @@ Flags:
   --ingress-class NAME            value of the deprecated kubernetes.io/ingress.class annotation
                                   that is ours (default snigate)
   --gateway-api MODE              auto: watch the Gateway API kinds (gateway.networking.k8s.io/v1);
-                                  while their CRDs are not installed, look again every 30s;
+                                  while their CRDs are not installed (or not granted), list
+                                  them again every --absent-kind-retry;
                                   off: do not watch them, nor Namespaces (default auto)
   --gateway-controller-name NAME  GatewayClass spec.controllerName that is ours
                                   (default snigate.io/gateway-controller)
@@ -114,6 +115,8 @@ Flags:
                                   preStop hook runs (default 0: stop at once)
   --min-watch-timeout DUR         each watch asks the server to end it after 1-2 times this, at
                                   random (default 5m)
+  --absent-kind-retry DUR         how often to list a Gateway API kind (or Namespaces) again while
+                                  it is not installed or not granted (default 30s)
   --push-quiet-period DUR         a change after a quiet spell is pushed at once; the changes of
                                   a burst (this soon after a push) once they have been quiet this
                                   long (default 20ms)
@@ -171,6 +174,7 @@ Options parse_options(int argc, char** argv) {
       }
     }
     else if (flag == "--wait-for-dataplane") options.wait_for_dataplane = parse_duration(flag, value());
+    else if (flag == "--absent-kind-retry") options.absent_kind_retry = parse_duration(flag, value());
     else if (flag == "--min-watch-timeout") {
       options.min_watch_timeout = std::chrono::duration_cast<std::chrono::seconds>(parse_duration(flag, value()));
       if (options.min_watch_timeout < std::chrono::seconds(1)) throw UsageError("--min-watch-timeout must be at least 1s");

@@ -34,6 +34,7 @@ struct Options {
   std::string admin_listen = "127.0.0.1:9091";
   std::chrono::milliseconds wait_for_dataplane{0};  // after SIGTERM, at most this long (0: stop at once)
   std::chrono::seconds min_watch_timeout{300};
+  std::chrono::milliseconds absent_kind_retry{30'000};  // a Gateway API kind not installed or not granted: list again
   std::chrono::milliseconds push_quiet_period{20};
   std::chrono::milliseconds push_max_delay{100};
   log::Level log_level = log::Level::info;

@@ -24,12 +24,14 @@ SnapshotPusher::SnapshotPusher(PushSettings settings, telemetry::ControllerMetri
   });
 }
 
-void SnapshotPusher::offer(snapshot::Snapshot wanted, Clock::time_point changed_at) {
+std::uint64_t SnapshotPusher::offer(snapshot::Snapshot wanted, Clock::time_point changed_at) {
   std::lock_guard lock(mutex_);
   if (!offer_) first_offer_at_ = changed_at;
   offer_ = std::make_shared<snapshot::Snapshot>(std::move(wanted));
+  offer_number_ = ++offers_;
   last_offer_at_ = Clock::now();
   offered_.notify_all();
+  return offer_number_;
 }
 
 bool SnapshotPusher::take_offer(Clock::time_point& first_change) {
@@ -45,6 +47,7 @@ bool SnapshotPusher::take_offer(Clock::time_point& first_change) {
     offered_.wait_until(lock, deadline);
   }
   wanted_ = std::move(offer_);
+  wanted_number_ = offer_number_;
   offer_.reset();
   first_change = first_offer_at_;
   return true;
@@ -68,7 +71,10 @@ void SnapshotPusher::run() {
       continue;
     }
     if (settled()) {
-      if (same_content(dataplane_holds_, wanted_)) in_sync_ = true;
+      if (same_content(dataplane_holds_, wanted_)) {
+        in_sync_ = true;
+        acknowledged_offer_ = wanted_number_;
+      }
       unacknowledged_since = kUnset;
       continue;
     }
@@ -121,6 +127,7 @@ void SnapshotPusher::deliver(Clock::time_point first_change) {
     const double seconds = std::chrono::duration<double>(Clock::now() - first_change).count();
     metrics_.observe_push_latency(seconds);
     in_sync_ = true;
+    acknowledged_offer_ = wanted_number_;
     log::write(log::Level::info, "snapshot pushed",
                {{"generation", wanted_->generation}, {"routes", wanted_->routes.size()}, {"latency_seconds", seconds}});
     return;

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -34,8 +35,12 @@ class SnapshotPusher {
   SnapshotPusher(PushSettings settings, telemetry::ControllerMetrics& metrics, StopSignal& stop);
 
   // The snapshot the dataplane should hold (its generation is ignored); `changed_at` is when the
-  // change that produced it was seen, for the latency metric.
-  void offer(snapshot::Snapshot wanted, Clock::time_point changed_at);
+  // change that produced it was seen, for the latency metric. Returns the offer's number: 1, 2, ...
+  std::uint64_t offer(snapshot::Snapshot wanted, Clock::time_point changed_at);
+
+  // The number of the latest offer the dataplane holds the content of (acknowledged, or held
+  // already when we connected); every offer up to it is served or superseded. 0: none yet.
+  std::uint64_t acknowledged_offer() const { return acknowledged_offer_; }
 
   // Pushes until the stop signal.
   void run();
@@ -72,14 +77,18 @@ class SnapshotPusher {
   std::mutex mutex_;
   std::condition_variable offered_;
   SnapshotPointer offer_;
+  std::uint64_t offers_ = 0;  // the number of the latest offer
+  std::uint64_t offer_number_ = 0;  // of offer_
   Clock::time_point first_offer_at_{};
   Clock::time_point last_offer_at_{};
   std::atomic<bool> in_sync_{false};
   std::atomic<bool> connected_{false};
+  std::atomic<std::uint64_t> acknowledged_offer_{0};
 
   // Owned by the run() thread.
   std::unique_ptr<ControlSocketConnection> connection_;
   SnapshotPointer wanted_;           // the latest offer taken
+  std::uint64_t wanted_number_ = 0;  // its offer number
   SnapshotPointer dataplane_holds_;  // content only; generation in dataplane_generation_
   SnapshotPointer refused_;          // not offered again until the content changes
   int refusals_ = 0;                 // of refused_, in a row

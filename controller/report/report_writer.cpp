@@ -4,9 +4,14 @@
 
 namespace snigate::controller::report {
 
-ReportWriter::ReportWriter(events::EventRecorder& events, kube::IngressStatusWriter& status, PublishedLoadBalancer published,
-                           StopSignal& stop)
-    : events_(events), status_(status), published_(std::move(published)), stop_(stop) {
+ReportWriter::ReportWriter(events::EventRecorder& events, kube::IngressStatusWriter& status, kube::GatewayApiStatusWriter& gateway_api,
+                           PublishedLoadBalancer published, AcknowledgedOffer acknowledged, StopSignal& stop)
+    : events_(events),
+      status_(status),
+      gateway_api_(gateway_api),
+      published_(std::move(published)),
+      acknowledged_(std::move(acknowledged)),
+      stop_(stop) {
   stop_.on_stop([this] {
     std::lock_guard lock(mutex_);
     handed_over_.notify_all();
@@ -33,9 +38,14 @@ void ReportWriter::run() {
     // second later) tries again; it must never end the controller.
     try {
       events_.observe(report.problems, events::EventRecorder::Clock::now());
-      if (const auto load_balancer = published_()) status_.write(translate::ingress_status_updates(report.our_ingresses, *load_balancer));
+      const auto load_balancer = published_();
+      if (load_balancer) status_.write(translate::ingress_status_updates(report.our_ingresses, *load_balancer));
+      // Gateways show the address our Ingresses publish; the writer checks leadership itself.
+      if (report.gateway_api) {
+        gateway_api_.write(*report.gateway_api, acknowledged_() >= report.offer, load_balancer.value_or(translate::LoadBalancerStatus{}));
+      }
     } catch (const std::exception& error) {
-      log::write(log::Level::error, "writing Events or Ingress status failed unexpectedly", {{"error", error.what()}});
+      log::write(log::Level::error, "writing Events or status failed unexpectedly", {{"error", error.what()}});
     }
   }
 }

@@ -47,6 +47,8 @@ std::string ControllerMetrics::prometheus_text() const {
   counter("snigate_controller_push_failures_total", "Pushes that failed to reach the dataplane.", push_failures);
   counter("snigate_controller_events_recorded_total", "Kubernetes Events written.", events_recorded);
   counter("snigate_controller_ingress_status_updates_total", "Ingress statuses written.", status_updates);
+  counter("snigate_controller_gateway_api_status_updates_total", "GatewayClass, Gateway and TLSRoute statuses written.",
+          gateway_api_status_updates);
   gauge("snigate_controller_leader", "1 while this replica holds the leader Lease.", leader.load());
 
   constexpr std::string_view latency = "snigate_controller_push_latency_seconds";

@@ -36,6 +36,7 @@ class ControllerMetrics {
   std::atomic<std::uint64_t> problems{0};          // objects currently reported as invalid
   std::atomic<std::uint64_t> events_recorded{0};   // Kubernetes Events written
   std::atomic<std::uint64_t> status_updates{0};    // Ingress statuses written
+  std::atomic<std::uint64_t> gateway_api_status_updates{0};  // GatewayClass, Gateway and TLSRoute statuses written
   std::atomic<int> leader{0};
 
   // From a change in the object store to the dataplane's ack.

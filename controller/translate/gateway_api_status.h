@@ -1,6 +1,7 @@
 // What the status of our Gateway API objects should say, computed by the translation beside the
-// routes (the leader writes it in a later slice of issue 14). Conditions are data, named by the
-// field that holds them, with the Gateway API's reasons.
+// routes; the leader writes it (kube/gateway_api_status_writer.h), adding what only the running
+// controller knows: whether the dataplane holds the routes (Programmed) and the addresses.
+// Conditions are data, named by the field that holds them, with the Gateway API's reasons.
 #pragma once
 
 #include <cstdint>
@@ -50,8 +51,14 @@ struct TLSRouteStatus {
   bool operator==(const TLSRouteStatus&) const = default;
 };
 
+struct GatewayClassStatus {
+  ObjectRef gateway_class;
+  std::int64_t generation = 0;  // observedGeneration of Accepted
+  bool operator==(const GatewayClassStatus&) const = default;
+};
+
 struct GatewayApiStatus {
-  std::vector<ObjectRef> gateway_classes;  // ours: to be marked Accepted
+  std::vector<GatewayClassStatus> gateway_classes;  // ours: to be marked Accepted
   std::vector<GatewayStatus> gateways;     // of our classes, by namespace/name
   std::vector<TLSRouteStatus> routes;      // by namespace/name
   bool operator==(const GatewayApiStatus&) const = default;

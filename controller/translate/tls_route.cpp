@@ -106,7 +106,8 @@ GatewayApiStatus claim_tls_routes(const model::ClusterState& state, const Gatewa
   GatewayApiStatus status;
   for (const auto& [name, gateway_class] : state.gateway_classes) {
     if (is_our_gateway_class(gateway_class, settings)) {
-      status.gateway_classes.push_back(reference_to(gateway_class.meta, "GatewayClass", "gateway.networking.k8s.io/v1"));
+      status.gateway_classes.push_back(
+          {reference_to(gateway_class.meta, "GatewayClass", "gateway.networking.k8s.io/v1"), gateway_class.meta.generation});
     }
   }
   std::map<std::string, OurGateway, std::less<>> ours;  // "namespace/name"

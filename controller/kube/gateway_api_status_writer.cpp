@@ -1,0 +1,114 @@
+#include "kube/gateway_api_status_writer.h"
+
+#include "kube/gateway_api_status_json.h"
+#include "kube/kube_time.h"
+#include "telemetry/log.h"
+
+namespace snigate::controller::kube {
+namespace {
+
+using nlohmann::json;
+
+constexpr int kConflictRetries = 3;
+const std::string kApi = "/apis/gateway.networking.k8s.io/v1/";
+
+std::string namespaced_path(const std::string& resource, const translate::ObjectRef& object) {
+  return kApi + "namespaces/" + object.namespace_name + "/" + resource + "/" + object.name;
+}
+
+}  // namespace
+
+bool GatewayApiStatusWriter::update(const std::string& path, const std::string& what, const StatusFrom& status_from) {
+  try {
+    for (int attempt = 0; attempt < kConflictRetries; ++attempt) {
+      ApiResponse read = api_.get(path);
+      if (!read.ok()) {
+        // 404: deleted since the translation; its watch event follows.
+        if (read.status != 404) log::write(log::Level::warn, "cannot read for its status", {{"object", what}, {"error", read.describe()}});
+        return false;
+      }
+      json object = std::move(read.body);
+      const json current = object.contains("status") ? object["status"] : json();
+      json status = status_from(current);
+      if (status == current) return true;
+      object["status"] = std::move(status);
+      const ApiResponse written = api_.send(web::http::methods::PUT, path + "/status", object);
+      if (written.ok()) {
+        metrics_.gateway_api_status_updates++;
+        log::write(log::Level::info, "status written", {{"object", what}});
+        return true;
+      }
+      if (written.status != 409) {
+        log::write(log::Level::warn, "cannot write status", {{"object", what}, {"error", written.describe()}});
+        return false;
+      }
+    }
+    log::write(log::Level::warn, "cannot write status: it kept changing under us", {{"object", what}});
+  } catch (const ApiUnreachable& error) {
+    log::write(log::Level::warn, "cannot write status", {{"object", what}, {"error", error.what()}});
+  }
+  return false;
+}
+
+template <typename Wanted>
+bool GatewayApiStatusWriter::update_each(std::map<std::string, Wanted>& written,
+                                         const std::vector<std::pair<translate::ObjectRef, Wanted>>& wanted,
+                                         const std::function<std::string(const translate::ObjectRef&)>& path,
+                                         const std::function<StatusFrom(const Wanted&)>& status_from) {
+  std::map<std::string, Wanted> showing;
+  for (const auto& [object, status] : wanted) {
+    if (const auto earlier = written.find(object.uid); earlier != written.end() && earlier->second == status) {
+      showing.insert(*earlier);
+      continue;
+    }
+    if (!is_leader_()) {
+      log::write(log::Level::info, "no longer the leader: Gateway API status left to the new one");
+      return false;
+    }
+    if (update(path(object), object.kind + " " + object.qualified_name(), status_from(status))) showing.emplace(object.uid, status);
+  }
+  written = std::move(showing);
+  return true;
+}
+
+void GatewayApiStatusWriter::write(const translate::GatewayApiStatus& status, bool programmed,
+                                   const translate::LoadBalancerStatus& addresses) {
+  if (!is_leader_()) {
+    // Another replica writes meanwhile: once leading again, look at every object afresh.
+    classes_.clear();
+    gateways_.clear();
+    routes_.clear();
+    return;
+  }
+  const std::string now = to_time(std::chrono::system_clock::now());
+
+  std::vector<std::pair<translate::ObjectRef, translate::GatewayClassStatus>> classes;
+  for (const auto& entry : status.gateway_classes) classes.emplace_back(entry.gateway_class, entry);
+  const bool leading = update_each<translate::GatewayClassStatus>(
+      classes_, classes, [](const translate::ObjectRef& object) { return kApi + "gatewayclasses/" + object.name; },
+      [&](const translate::GatewayClassStatus& wanted) -> StatusFrom {
+        return [&wanted, &now](const json& current) { return gateway_class_status(current, wanted, now); };
+      });
+  if (!leading) return;
+
+  std::vector<std::pair<translate::ObjectRef, GatewayWanted>> gateways;
+  for (const auto& entry : status.gateways) gateways.emplace_back(entry.gateway, GatewayWanted{entry, programmed, addresses});
+  const bool still_leading = update_each<GatewayWanted>(
+      gateways_, gateways, [](const translate::ObjectRef& object) { return namespaced_path("gateways", object); },
+      [&](const GatewayWanted& wanted) -> StatusFrom {
+        return [&wanted, &now](const json& current) {
+          return gateway_status(current, wanted.status, wanted.programmed, wanted.addresses, now);
+        };
+      });
+  if (!still_leading) return;
+
+  std::vector<std::pair<translate::ObjectRef, translate::TLSRouteStatus>> routes;
+  for (const auto& entry : status.routes) routes.emplace_back(entry.route, entry);
+  update_each<translate::TLSRouteStatus>(
+      routes_, routes, [](const translate::ObjectRef& object) { return namespaced_path("tlsroutes", object); },
+      [&](const translate::TLSRouteStatus& wanted) -> StatusFrom {
+        return [&wanted, &now, this](const json& current) { return tls_route_status(current, wanted, controller_name_, now); };
+      });
+}
+
+}  // namespace snigate::controller::kube
