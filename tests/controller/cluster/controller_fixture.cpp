@@ -33,10 +33,10 @@ ControllerTest::Controller& ControllerTest::start_controller(std::vector<std::st
   std::vector<std::string> arguments = {SNIGATE_CONTROLLER_BINARY,
                                         "--kubeconfig", service_account_kubeconfig_,
                                         "--control-socket", dataplane_->socket_path(),
-                                        "--watch-namespace", test_namespace(),
                                         "--controller-name", controller_name(),
                                         "--admin-listen", "127.0.0.1:" + std::to_string(controller.admin_port),
                                         "--min-watch-timeout", "10s"};
+  if (!watch_all_namespaces_) arguments.insert(arguments.end(), {"--watch-namespace", test_namespace()});
   arguments.insert(arguments.end(), extra_arguments.begin(), extra_arguments.end());
   const std::string log = (dataplane_->folder() / ("controller-" + std::to_string(controllers_.size()) + ".log")).string();
   controller.process = std::make_unique<ChildProcess>(arguments, log);

@@ -53,6 +53,7 @@ class ControllerTest : public LocalClusterTest {
   void apply_routed_service(const std::string& name, const std::string& hostnames, const std::vector<std::string>& addresses);
 
   std::unique_ptr<DataplaneProcess> dataplane_;
+  bool watch_all_namespaces_ = false;  // set before start_controller: no --watch-namespace
   std::string service_account_kubeconfig_;
   std::deque<Controller> controllers_;  // a deque, so references stay valid as controllers are added
 

@@ -224,7 +224,7 @@ TEST(TLSRoute, StatusOfRoutesGatewaysAndListeners) {
   const GatewayApiStatus status = translate_objects(state).gateway_api;
 
   ASSERT_EQ(status.gateway_classes.size(), 1u);
-  EXPECT_EQ(status.gateway_classes[0].name, "snigate");
+  EXPECT_EQ(status.gateway_classes[0].gateway_class.name, "snigate");
   ASSERT_EQ(status.gateways.size(), 1u);
   const GatewayStatus& gateway = status.gateways[0];
   EXPECT_EQ(gateway.gateway.qualified_name(), "edge/edge");
