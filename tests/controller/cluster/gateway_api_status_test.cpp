@@ -89,7 +89,7 @@ class GatewayApiStatusTest : public ControllerTest {
 
 TEST_F(GatewayApiStatusTest, ClassGatewayListenersAndRouteParentsAreWritten) {
   install_crds();
-  const std::string backends = test_namespace() + "-backends";
+  const std::string backends = "backends-" + test_namespace().substr(test_namespace().size() - 8);  // at most 63 bytes
   kubectl("create namespace " + backends);
   delete_after_test("namespace/" + backends);
   watch_all_namespaces_ = true;  // the backend and its ReferenceGrant live in another namespace
@@ -188,8 +188,10 @@ TEST_F(GatewayApiStatusTest, ParentEntriesOfOtherControllersAreKept) {
   start_gateway_controller();
   apply_gateway_class();
   apply_gateway();
+  apply_backend(test_namespace());
   apply("apiVersion: gateway.networking.k8s.io/v1\nkind: TLSRoute\nmetadata:\n  name: app\n  namespace: " + test_namespace() +
-        "\nspec:\n  parentRefs: [{name: edge}, {name: theirs}]\n  hostnames: [app.example.com]\n");
+        "\nspec:\n  parentRefs: [{name: edge}, {name: theirs}]\n  hostnames: [app.example.com]\n"
+        "  rules:\n  - backendRefs: [{name: web, port: 443}]");
   // Another controller's entry, written before ours.
   kubectl("patch tlsroute app -n " + test_namespace() + " --subresource=status --type=merge -p " +
           shell_quote(R"({"status":{"parents":[{"parentRef":{"name":"theirs"},"controllerName":"example.com/other",)"
