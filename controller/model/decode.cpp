@@ -251,7 +251,10 @@ Gateway decode_gateway(const nlohmann::json& object) {
 TLSRoute decode_tls_route(const nlohmann::json& object) {
   const FieldReader reader(object, "");
   const FieldReader spec = reader.child("spec");
-  TLSRoute route{read_metadata(reader), {}, spec.strings("hostnames"), {}};
+  TLSRoute route{read_metadata(reader), {}, spec.strings("hostnames"), {}, {}};
+  reader.child("status").for_each("parents", [&](const FieldReader& parent) {
+    route.status_controllers.push_back(parent.string("controllerName"));
+  });
   spec.for_each("parentRefs", [&](const FieldReader& parent) {
     route.parent_refs.push_back({.group = parent.string("group", std::string(kGatewayApiGroup)),
                                  .kind = parent.string("kind", "Gateway"),

@@ -193,6 +193,9 @@ struct TLSRoute {
   std::vector<std::string> hostnames;
   // spec.rules[0].backendRefs: a TLSRoute v1 has exactly one rule.
   std::vector<BackendReference> backend_refs;
+  // status.parents[].controllerName, one per entry: whether our entries are still there after
+  // another controller wrote the list (a merge patch replaces it whole).
+  std::vector<std::string> status_controllers;
   bool operator==(const TLSRoute&) const = default;
 };
 

@@ -23,7 +23,15 @@ void ControllerTest::TearDown() {
   for (auto& controller : controllers_) controller.process->stop();
   controllers_.clear();
   dataplane_.reset();
-  for (const auto& object : cluster_scoped_) kubectl("delete --ignore-not-found " + object);
+  for (const auto& object : cluster_scoped_) {
+    // No kube-controller-manager runs here, so a plain namespace delete would wait forever.
+    if (object.starts_with("namespace/")) {
+      run_command(shell_quote((LocalClusterEnvironment::repo_root() / "scripts/local-cluster").string()) +
+                  " delete-namespace " + shell_quote(object.substr(std::string_view("namespace/").size())));
+    } else {
+      kubectl("delete --ignore-not-found " + object);
+    }
+  }
   LocalClusterTest::TearDown();
 }
 
