@@ -22,8 +22,10 @@ manifests="$(mktemp)"
 pod="$(mktemp)"
 defer "rm -f '${manifests}' '${pod}'"
 for value_set in "${VALUE_SETS[@]}"; do
+  # A Grafana dashboard set to go to another namespace goes to one that exists here.
   render snigate "${release_namespace}" "${value_set}" --set "controller.watchNamespace=$(
-    [[ "${value_set}" == namespace-scoped ]] && echo "${watched_namespace}")" >"${manifests}"
+    [[ "${value_set}" == namespace-scoped ]] && echo "${watched_namespace}")" \
+    --set "grafanaDashboard.namespace=${watched_namespace}" >"${manifests}"
   # No prometheus-operator here, so no monitoring.coreos.com kinds (ServiceMonitor, PodMonitor,
   # PrometheusRule): those objects are left out and said so.
   monitors="$(python3 - "${manifests}" <<'PY'
