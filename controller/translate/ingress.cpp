@@ -5,6 +5,7 @@
 #include "snapshot/hostname.h"
 #include "translate/annotations.h"
 #include "translate/object_fields.h"
+#include "translate/route_annotations.h"
 #include "translate/service_backends.h"
 
 namespace snigate::controller::translate {
@@ -86,33 +87,9 @@ OurIngress claim_ingress(const model::ClusterState& state, const model::Ingress&
   const ObjectRef owner = reference_to(ingress.meta, "Ingress", "networking.k8s.io/v1");
   const std::string& namespace_name = owner.namespace_name;
 
-  const auto proxy_value = ingress.meta.annotation(annotations::kProxyProtocol);
-  const auto proxy_protocol = annotations::proxy_protocol(proxy_value);
-  if (!proxy_protocol) {
-    claims.report(owner, "InvalidAnnotation",
-                  annotations::invalid_value(annotations::kProxyProtocol, annotations::kProxyProtocolValues, *proxy_value));
-  }
-  std::string ranges_problem;
-  const auto ranges = annotations::allow_source_ranges(ingress.meta.annotation(annotations::kAllowSourceRanges), ranges_problem);
-  if (!ranges) claims.report(owner, "InvalidAnnotation", ranges_problem);
   // An invalid annotation leaves every route of the Ingress without backends: its names stay
   // claimed and refused, never served without the limit the user asked for.
-  std::string limit_problem;
-  const auto limit = annotations::max_connections(ingress.meta.annotation(annotations::kMaxConnections), limit_problem);
-  if (!limit) claims.report(owner, "InvalidAnnotation", limit_problem);
-  std::string timeout_problem;
-  const auto connect_timeout =
-      annotations::timeout_ms(annotations::kConnectTimeout, ingress.meta.annotation(annotations::kConnectTimeout), timeout_problem);
-  if (!connect_timeout) claims.report(owner, "InvalidAnnotation", timeout_problem);
-  const auto idle_timeout =
-      annotations::timeout_ms(annotations::kIdleTimeout, ingress.meta.annotation(annotations::kIdleTimeout), timeout_problem);
-  if (!idle_timeout) claims.report(owner, "InvalidAnnotation", timeout_problem);
-  std::string rate_problem;
-  const auto rate = annotations::source_connection_rate(ingress.meta.annotation(annotations::kSourceConnectionRate),
-                                                        ingress.meta.annotation(annotations::kSourceConnectionBurst),
-                                                        rate_problem);
-  if (!rate) claims.report(owner, "InvalidAnnotation", rate_problem);
-  const bool annotations_valid = proxy_protocol && ranges && limit && connect_timeout && idle_timeout && rate;
+  const auto annotated = annotated_route(ingress.meta, owner, claims);
   std::string alpn_problem;
   const auto alpn = annotations::alpn_protocols(ingress.meta.annotation(annotations::kAlpn), alpn_problem);
   if (!alpn) {
@@ -131,12 +108,10 @@ OurIngress claim_ingress(const model::ClusterState& state, const model::Ingress&
       claims.report(owner, "InvalidHostname", "host \"" + rule.host + "\" is not a valid DNS name");
       continue;
     }
-    snapshot::Route route{*normalized, snapshot::Wildcard::single_label, {},
-                          proxy_protocol.value_or(snapshot::ProxyProtocol::none),
-                          ranges.value_or(std::vector<snapshot::SourceRange>{}), {}, limit.value_or(0),
-                          connect_timeout.value_or(0), idle_timeout.value_or(0), rate.value_or(snapshot::SourceConnectionRate{})};
+    snapshot::Route route = annotated.value_or(snapshot::Route{});
+    route.hostname = *normalized;
     const auto backend = rule_backend(rule, ingress, owner, claims, default_backend_used);
-    if (backend && annotations_valid) {
+    if (backend && annotated) {
       ResolvedBackends resolved = resolve(state, namespace_name, *backend);
       if (!resolved.ok()) claims.report(owner, resolved.problem_reason, "host " + rule.host + ": " + resolved.problem_message);
       route.backends = std::move(resolved.backends);

@@ -4,6 +4,7 @@
 #include "snapshot/hostname.h"
 #include "translate/annotations.h"
 #include "translate/object_fields.h"
+#include "translate/route_annotations.h"
 
 namespace snigate::controller::translate {
 namespace {
@@ -12,48 +13,9 @@ namespace {
 // annotations are invalid or nothing can be resolved.
 snapshot::Route service_route(const model::ClusterState& state, const model::Service& service, const ObjectRef& owner,
                               Claims& claims) {
-  snapshot::Route route;
-  const auto proxy_value = service.meta.annotation(annotations::kProxyProtocol);
-  const auto proxy_protocol = annotations::proxy_protocol(proxy_value);
-  if (!proxy_protocol) {
-    claims.report(owner, "InvalidAnnotation",
-                  annotations::invalid_value(annotations::kProxyProtocol, annotations::kProxyProtocolValues, *proxy_value));
-    return route;
-  }
-  route.proxy_protocol = *proxy_protocol;
-  std::string ranges_problem;
-  auto ranges = annotations::allow_source_ranges(service.meta.annotation(annotations::kAllowSourceRanges), ranges_problem);
-  if (!ranges) {
-    claims.report(owner, "InvalidAnnotation", ranges_problem);
-    return route;
-  }
-  route.allow_source_ranges = std::move(*ranges);
-  std::string limit_problem;
-  const auto limit = annotations::max_connections(service.meta.annotation(annotations::kMaxConnections), limit_problem);
-  if (!limit) {
-    claims.report(owner, "InvalidAnnotation", limit_problem);
-    return route;
-  }
-  route.max_connections = *limit;
-  std::string rate_problem;
-  const auto rate = annotations::source_connection_rate(service.meta.annotation(annotations::kSourceConnectionRate),
-                                                        service.meta.annotation(annotations::kSourceConnectionBurst),
-                                                        rate_problem);
-  if (!rate) {
-    claims.report(owner, "InvalidAnnotation", rate_problem);
-    return route;
-  }
-  route.source_connection_rate = *rate;
-  for (auto [key, field] : {std::pair{annotations::kConnectTimeout, &route.connect_timeout_ms},
-                            std::pair{annotations::kIdleTimeout, &route.idle_timeout_ms}}) {
-    std::string timeout_problem;
-    const auto timeout = annotations::timeout_ms(key, service.meta.annotation(key), timeout_problem);
-    if (!timeout) {
-      claims.report(owner, "InvalidAnnotation", timeout_problem);
-      return route;
-    }
-    *field = *timeout;
-  }
+  auto annotated = annotated_route(service.meta, owner, claims);
+  if (!annotated) return {};
+  snapshot::Route route = std::move(*annotated);
   const auto upstream_value = service.meta.annotation(annotations::kUpstream);
   const auto upstream = annotations::upstream(upstream_value);
   if (!upstream) {

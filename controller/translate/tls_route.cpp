@@ -6,6 +6,7 @@
 #include "snapshot/hostname.h"
 #include "translate/backend_refs.h"
 #include "translate/object_fields.h"
+#include "translate/route_annotations.h"
 
 namespace snigate::controller::translate {
 namespace {
@@ -139,12 +140,15 @@ GatewayApiStatus claim_tls_routes(const model::ClusterState& state, const Gatewa
     if (route_status.parents.empty()) continue;
     const ResolvedBackendRefs backends = resolve_backend_refs(state, route, own);
     for (auto& parent : route_status.parents) parent.resolved_refs = backends.resolved_refs;
+    // The same snigate.io annotations as on Services and Ingresses (the Gateway API has no field
+    // for these limits); an invalid one leaves the names claimed and refused.
+    const auto annotated = annotated_route(route.meta, owner, own);
     for (const auto& name : names) {
       // Gateway API wildcards match at any depth ("*.example.com" takes a.b.example.com too).
-      snapshot::Route claimed;
+      snapshot::Route claimed = annotated.value_or(snapshot::Route{});
       claimed.hostname = name;
       if (claimed.is_wildcard()) claimed.wildcard = snapshot::Wildcard::suffix;
-      claimed.backends = backends.backends;
+      if (annotated) claimed.backends = backends.backends;
       own.routes.push_back({owner, std::move(claimed)});
     }
     claims.routes.insert(claims.routes.end(), own.routes.begin(), own.routes.end());

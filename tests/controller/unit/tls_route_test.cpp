@@ -204,6 +204,27 @@ INSTANTIATE_TEST_SUITE_P(Attachment, TLSRouteTable, testing::ValuesIn(attachment
 INSTANTIATE_TEST_SUITE_P(Backends, TLSRouteTable, testing::ValuesIn(backend_rows()), row_name);
 INSTANTIATE_TEST_SUITE_P(Conflicts, TLSRouteTable, testing::ValuesIn(conflict_rows()), row_name);
 
+// The snigate.io route annotations mean on a TLSRoute what they mean on a Service or an Ingress.
+TEST(TLSRoute, RouteAnnotationsLimitItsNamesAndAnInvalidOneRefusesThem) {
+  const json open = json::array({shared(listener("tls"))});
+  const Object limited = with(tls_route("r", {}), "/metadata/annotations",
+                              {{"snigate.io/max-connections", "50"}, {"snigate.io/source-connection-rate", "10/s"},
+                               {"snigate.io/idle-timeout", "10m"}, {"snigate.io/allow-source-ranges", "10.0.0.0/8"}});
+  Translation translation = translate_objects(with_gateway(open, {limited}));
+  ASSERT_EQ(translation.snapshot.routes.size(), 1u);
+  const snapshot::Route& route = translation.snapshot.routes[0];
+  EXPECT_EQ(route.max_connections, 50u);
+  EXPECT_EQ(route.source_connection_rate, (snapshot::SourceConnectionRate{10, 1000, 10}));
+  EXPECT_EQ(route.idle_timeout_ms, 600000u);
+  ASSERT_EQ(route.allow_source_ranges.size(), 1u);
+  EXPECT_EQ(route.backends.size(), 1u);
+
+  const Object invalid = with(tls_route("r", {}), "/metadata/annotations", {{"snigate.io/max-connections", "lots"}});
+  translation = translate_objects(with_gateway(open, {invalid}));
+  EXPECT_EQ(rendered_weighted_routes(translation.snapshot), std::vector<std::string>{"a.example.com -> refused"});
+  EXPECT_EQ(rendered_problems(translation.problems), std::vector<std::string>{"TLSRoute shop/r InvalidAnnotation"});
+}
+
 TEST(TLSRoute, HostnameDelegationAppliesToTLSRoutes) {
   TranslationSettings settings{.ingress_classes = kSelection};
   ASSERT_FALSE(settings.delegation.add_rule("bank=*.example.com"));
