@@ -76,14 +76,16 @@ json gateway_class_status(const json& current, const translate::GatewayClassStat
 
 json gateway_status(const json& current, const translate::GatewayStatus& wanted, bool programmed,
                     const translate::LoadBalancerStatus& addresses, const std::string& now) {
-  const auto usable = std::count_if(wanted.listeners.begin(), wanted.listeners.end(),
-                                    [](const translate::ListenerStatus& listener) { return listener.accepted.status; });
-  const bool all_usable = usable == static_cast<std::ptrdiff_t>(wanted.listeners.size());
+  const bool all_usable = std::all_of(wanted.listeners.begin(), wanted.listeners.end(),
+                                      [](const translate::ListenerStatus& listener) { return listener.accepted.status; });
+  // A listener that cannot be served leaves the Gateway Accepted (ListenersNotValid, True): the
+  // spec lets one invalid listener fail alone, and the conformance suite expects a Gateway whose
+  // listeners are all of a protocol snigate does not serve to be Accepted and Programmed, with the
+  // listeners saying why. Programmed says whether the dataplane holds what the Gateway routes.
   const Condition accepted = all_usable ? Condition{true, "Accepted", ""}
-                                        : Condition{usable > 0, "ListenersNotValid", "some listeners cannot be served: see status.listeners"};
-  const Condition gateway_programmed = usable == 0 ? Condition{false, "Invalid", "no listener can be served"}
-                                       : programmed ? Condition{true, "Programmed", ""}
-                                                    : Condition{false, "Pending", "the dataplane has not acknowledged the routes yet"};
+                                        : Condition{true, "ListenersNotValid", "some listeners cannot be served: see status.listeners"};
+  const Condition gateway_programmed =
+      programmed ? Condition{true, "Programmed", ""} : Condition{false, "Pending", "the dataplane has not acknowledged the routes yet"};
   json status = json::object();
   if (!addresses.empty()) {
     json list = json::array();
@@ -102,7 +104,7 @@ json gateway_status(const json& current, const translate::GatewayStatus& wanted,
     for (const auto& entry : field(current, "listeners")) {
       if (entry.is_object() && entry.value("name", "") == listener.name) shown = entry;
     }
-    listeners.push_back(listener_status(shown, listener, wanted.generation, programmed && usable > 0, now));
+    listeners.push_back(listener_status(shown, listener, wanted.generation, programmed, now));
   }
   status["listeners"] = listeners;
   return status;

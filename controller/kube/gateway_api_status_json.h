@@ -20,10 +20,9 @@ inline const std::vector<std::string> kSupportedFeatures = {"Gateway", "Referenc
 // Accepted, and supportedFeatures as [{name: ...}].
 nlohmann::json gateway_class_status(const nlohmann::json& current, const translate::GatewayClassStatus& wanted, const std::string& now);
 
-// Accepted (Accepted; ListenersNotValid, True while some listener is usable), Programmed (True once
-// `programmed`: the dataplane holds the routes; else Pending, or Invalid without a usable
-// listener), addresses, and per listener Accepted, ResolvedRefs, Conflicted (NoConflicts) and
-// Programmed.
+// Accepted (Accepted; ListenersNotValid, still True, while some listener cannot be served),
+// Programmed (True once `programmed`: the dataplane holds the routes; else Pending), addresses, and
+// per listener Accepted, ResolvedRefs, Conflicted (NoConflicts) and Programmed.
 nlohmann::json gateway_status(const nlohmann::json& current, const translate::GatewayStatus& wanted, bool programmed,
                               const translate::LoadBalancerStatus& addresses, const std::string& now);
 

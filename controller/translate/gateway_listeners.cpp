@@ -40,12 +40,15 @@ ListenerStatus evaluate_listener(const model::Gateway& gateway, const model::Gat
                         .accepted = {true, "Accepted", ""},
                         .resolved_refs = {true, "ResolvedRefs", ""}};
   const bool tls = listener.protocol == "TLS";
+  // A Terminate listener takes no route kind here: snigate never holds the certificate (the
+  // conformance suite expects its supportedKinds empty).
+  const bool passthrough = tls && listener.tls_mode == "Passthrough";
   if (listener.allowed_kinds.empty()) {
-    if (tls) status.supported_kinds.push_back({std::string(model::kGatewayApiGroup), std::string(kTlsRoute)});
+    if (passthrough) status.supported_kinds.push_back({std::string(model::kGatewayApiGroup), std::string(kTlsRoute)});
   }
   for (const auto& kind : listener.allowed_kinds) {
     if (tls && kind.group == model::kGatewayApiGroup && kind.kind == kTlsRoute) {
-      status.supported_kinds.push_back(kind);
+      if (passthrough) status.supported_kinds.push_back(kind);
     } else {
       status.resolved_refs = failed("InvalidRouteKinds", "listener " + listener.name + ": snigate attaches only TLSRoutes to TLS listeners, not " +
                                                              (kind.group.empty() ? "" : kind.group + "/") + kind.kind);
@@ -54,7 +57,7 @@ ListenerStatus evaluate_listener(const model::Gateway& gateway, const model::Gat
   if (!tls) {
     status.accepted = failed("UnsupportedProtocol", "listener " + listener.name + ": protocol " + listener.protocol +
                                                         " is not supported; snigate routes TLS by SNI (protocol TLS, tls.mode Passthrough)");
-  } else if (listener.tls_mode != "Passthrough") {
+  } else if (!passthrough) {
     status.accepted = failed("UnsupportedValue", "listener " + listener.name + ": tls.mode " + listener.tls_mode +
                                                      " is not supported; snigate passes TLS through and never terminates it");
   } else if (std::find(settings.listener_ports.begin(), settings.listener_ports.end(), listener.port) == settings.listener_ports.end()) {

@@ -152,6 +152,7 @@ TEST_F(GatewayApiStatusTest, ClassGatewayListenersAndRouteParentsAreWritten) {
     EXPECT_EQ(condition(listeners[i]["conditions"], "ResolvedRefs"), "True/ResolvedRefs");
   }
   EXPECT_EQ(listeners[0]["supportedKinds"], json::parse(R"([{"group":"gateway.networking.k8s.io","kind":"TLSRoute"}])"));
+  EXPECT_EQ(listeners[1]["supportedKinds"], json::array());  // Terminate takes no route kind
 
   // The grant resolves the ref: the route gets its backend.
   apply("apiVersion: gateway.networking.k8s.io/v1\nkind: ReferenceGrant\nmetadata:\n  name: routes\n  namespace: " + backends +

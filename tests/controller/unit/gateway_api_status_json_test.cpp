@@ -62,6 +62,23 @@ TEST(GatewayApiStatusJson, GatewayIsProgrammedOnlyOnceTheDataplaneHoldsItsRoutes
   EXPECT_EQ(programmed["listeners"][1]["conditions"][3]["reason"], "Invalid");
 }
 
+// As the conformance suite expects of a Gateway of HTTP listeners only: the listeners say why they
+// are not served, the Gateway is still Accepted and, once the dataplane holds the snapshot, Programmed.
+TEST(GatewayApiStatusJson, GatewayWithoutAServableListenerIsAcceptedAndProgrammed) {
+  translate::GatewayStatus gateway{{.kind = "Gateway", .namespace_name = "edge", .name = "web"}, 1, {}};
+  gateway.listeners.push_back({"http", {}, 0, {false, "UnsupportedProtocol", "HTTP"}, {true, "ResolvedRefs", ""}});
+
+  const json status = gateway_status(json(), gateway, true, {{"192.0.2.1", ""}}, kNow);
+  EXPECT_EQ(status["conditions"][0]["type"], "Accepted");
+  EXPECT_EQ(status["conditions"][0]["status"], "True");
+  EXPECT_EQ(status["conditions"][0]["reason"], "ListenersNotValid");
+  EXPECT_EQ(status["conditions"][1]["type"], "Programmed");
+  EXPECT_EQ(status["conditions"][1]["status"], "True");
+  EXPECT_EQ(status["listeners"][0]["conditions"][0]["reason"], "UnsupportedProtocol");
+  EXPECT_EQ(status["listeners"][0]["conditions"][3]["reason"], "Invalid");
+  EXPECT_EQ(status["listeners"][0]["supportedKinds"], json::array());
+}
+
 TEST(GatewayApiStatusJson, GatewayClassIsAcceptedWithItsFeaturesSorted) {
   const json status = gateway_class_status(json(), {{.kind = "GatewayClass", .name = "snigate"}, 3}, kNow);
   EXPECT_EQ(status["conditions"][0]["reason"], "Accepted");

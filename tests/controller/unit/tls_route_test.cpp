@@ -236,7 +236,7 @@ TEST(TLSRoute, HostnameDelegationAppliesToTLSRoutes) {
 TEST(TLSRoute, StatusOfRoutesGatewaysAndListeners) {
   const Objects state = with_gateway(
       json::array({shared(listener("a", "a.example.com")), shared(listener("b", "b.example.com")),
-                   with(listener("https"), "/protocol", "HTTPS")}),
+                   with(listener("https"), "/protocol", "HTTPS"), with(shared(listener("terminate")), "/tls/mode", "Terminate")}),
       {tls_route("one", {.hostnames = json::array({"a.example.com", "b.example.com"}),
                          .backends = json::array({backend_ref("web"), backend_ref("ghost")})}),
        tls_route("two", {.parents = json::array({parent("edge", "edge"), parent("missing", "edge")}), .hostnames = json::array({"b.example.com"})}),
@@ -250,13 +250,15 @@ TEST(TLSRoute, StatusOfRoutesGatewaysAndListeners) {
   const GatewayStatus& gateway = status.gateways[0];
   EXPECT_EQ(gateway.gateway.qualified_name(), "edge/edge");
   EXPECT_EQ(gateway.generation, 3);
-  ASSERT_EQ(gateway.listeners.size(), 3u);
+  ASSERT_EQ(gateway.listeners.size(), 4u);
   EXPECT_EQ(gateway.listeners[0].attached_routes, 1);
   EXPECT_EQ(gateway.listeners[1].attached_routes, 2);
   EXPECT_EQ(gateway.listeners[0].supported_kinds, (std::vector<model::RouteGroupKind>{{"gateway.networking.k8s.io", "TLSRoute"}}));
   EXPECT_EQ(gateway.listeners[2].accepted.reason, "UnsupportedProtocol");
   EXPECT_EQ(gateway.listeners[2].attached_routes, 0);
   EXPECT_TRUE(gateway.listeners[2].supported_kinds.empty());
+  EXPECT_EQ(gateway.listeners[3].accepted.reason, "UnsupportedValue");
+  EXPECT_TRUE(gateway.listeners[3].supported_kinds.empty());
 
   ASSERT_EQ(status.routes.size(), 3u);  // by namespace/name: lost, one, two; "foreign" has no parent of ours
   EXPECT_EQ(status.routes[0].route.name, "lost");
