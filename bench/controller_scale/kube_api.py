@@ -1,10 +1,12 @@
 """The local cluster's API as the admin (scripts/local-cluster's client certificate), over a pool of
-keep-alive HTTPS connections, one per thread, so that thousands of objects go in concurrently."""
+keep-alive HTTPS connections, one per thread, so that thousands of objects go in concurrently; and
+watches, each on a connection of its own."""
 
 import concurrent.futures
 import http.client
 import json
 import os
+import socket
 import ssl
 import threading
 import time
@@ -67,6 +69,18 @@ class KubeApi:
             raise ApiError(f"{method} {path}: {response.status} {data[:300].decode(errors='replace')}")
         return json.loads(data) if data else {}
 
+    def watch(self, path: str, resource_version: str) -> "Watch":
+        """A watch of the collection at path from resource_version (bookmarks asked for)."""
+        connection = http.client.HTTPSConnection("127.0.0.1", self.port, context=self.context, timeout=None)
+        connection.request("GET", f"{path}?watch=true&allowWatchBookmarks=true&resourceVersion={resource_version}",
+                           headers={"Accept": "application/json"})
+        response = connection.getresponse()
+        if response.status != 200:
+            data = response.read()
+            connection.close()
+            raise ApiError(f"watch {path}: {response.status} {data[:300].decode(errors='replace')}")
+        return Watch(connection, response)
+
     def create_all(self, items: list, concurrency: int, deadline: float) -> float:
         """POSTs every (path, body) concurrently; returns the seconds it took. Stops with ApiError
         at the first failure or when the monotonic deadline passes."""
@@ -89,3 +103,32 @@ class KubeApi:
         """DELETEs every path concurrently; objects already gone are fine."""
         with concurrent.futures.ThreadPoolExecutor(concurrency) as pool:
             list(pool.map(lambda path: self.request("DELETE", path, accept_status=(404,)), paths))
+
+
+class Watch:
+    """One watch's stream of events, each timed when its line arrives. A context manager: leaving it
+    closes the connection. interrupt() from another thread ends the iteration (with an error or an
+    end of stream)."""
+
+    def __init__(self, connection: http.client.HTTPSConnection, response: http.client.HTTPResponse):
+        self._connection = connection
+        self._response = response
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        self._connection.close()
+
+    def __iter__(self):
+        """(monotonic time its line was read, event) until the server ends the watch."""
+        for line in self._response:
+            seen = time.monotonic()
+            if line.strip():
+                yield seen, json.loads(line)
+
+    def interrupt(self) -> None:
+        try:
+            self._connection.sock.shutdown(socket.SHUT_RDWR)
+        except (AttributeError, OSError):  # already closed
+            pass

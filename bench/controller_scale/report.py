@@ -26,15 +26,17 @@ def _mib(kib) -> str:
     return "–" if kib is None else f"{kib / 1024:.0f} MiB"
 
 
-def _change_rows(title: str, phase: dict) -> list:
-    note = f"{phase['done']} of {phase['requested']} changes"
+def _change_rows(title: str, phase: dict, milestone: str = None, noun: str = "changes") -> list:
+    """Rows for a change phase's time to held, or to one of its milestones."""
+    figures = phase.get("milestones", {}).get(milestone) if milestone else phase
+    note = f"{phase['done']} of {phase['requested']} {noun}"
     if phase["stopped_by_time_limit"]:
         note += f", stopped by the {phase['time_limit_s']} s time limit"
     if phase["timeouts"]:
         note += f", {phase['timeouts']} not held within {phase['change_timeout_s']} s"
     rows = []
     for basis, key in (("from the API write returning", "from_write_return_ms"), ("from just before the write", "from_send_ms")):
-        summary = phase[key]
+        summary = figures[key] if figures else {"p50": None, "p99": None, "max": None}
         rows.append(f"| {title}, {basis} | p50 {_ms(summary['p50'])}, p99 {_ms(summary['p99'])}, "
                     f"max {_ms(summary['max'])} ({note}) |")
     return rows
@@ -71,11 +73,25 @@ def markdown(result: dict) -> str:
         f"{dump['bytes']:,} bytes (pretty-printed) |",
         *_change_rows("EndpointSlice change to the dataplane holding it", result["endpointslice_change"]),
         *_change_rows("`snigate.io/hostnames` change to the dataplane holding the new name", result["annotation_change"]),
+        *_create_rows(result),
         f"| final content equals the expected routes | {'yes' if result['final_content_verified'] else 'NO'} |",
         "", "Phases (wall seconds): " + ", ".join(f"{name} {seconds:,.1f}" for name, seconds in result["phases_s"].items()) + ".",
     ]
     lines += [f"", *[f"Note: {note}" for note in meta["notes"]]] if meta["notes"] else []
     return "\n".join(lines) + "\n"
+
+
+def _create_rows(result: dict) -> list:
+    routes, services = result.get("tlsroute_create"), result.get("service_create")
+    if not routes:
+        return []
+    return [
+        *_change_rows("TLSRoute created (fresh name, existing Service) to the dataplane holding its name", routes, noun="creates"),
+        *_change_rows("TLSRoute created to its `Accepted` True from snigate (a watch)", routes, "accepted", noun="creates"),
+        *_change_rows("annotated Service created (its EndpointSlice first) to the dataplane holding its name", services,
+                      noun="creates"),
+        "| annotated Service created to `Accepted` | none exists: a Service carries no such condition |",
+    ]
 
 
 def write_result(results_dir: str, stem: str, result: dict) -> str:

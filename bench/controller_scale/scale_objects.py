@@ -1,7 +1,8 @@
 """The objects of the scale benchmark and the routes they should give: Service i is annotated with
 svc-i's hostname and has one EndpointSlice with one or two ready endpoints; Ingress j (of snigate's
-IngressClass) routes ing-j's hostname to Service j. Addresses are in 10.0.0.0/8, which
-EndpointSlices accept; nothing ever connects to them."""
+IngressClass) routes ing-j's hostname to Service j. The creation phase adds Services new-k, each
+annotated with its own hostname, with an EndpointSlice shaped like Service k's. Addresses are in
+10.0.0.0/8, which EndpointSlices accept; nothing ever connects to them."""
 
 from dataclasses import dataclass
 
@@ -18,6 +19,14 @@ def service_name(index: int) -> str:
 
 def service_hostname(index: int, revision: int = 0) -> str:
     return f"svc-{index:05d}{f'-r{revision}' if revision else ''}.{DOMAIN}"
+
+
+def created_service_name(number: int) -> str:
+    return f"new-{number:05d}"
+
+
+def created_service_hostname(number: int) -> str:
+    return f"{created_service_name(number)}.{DOMAIN}"
 
 
 def ingress_hostname(index: int) -> str:
@@ -56,6 +65,12 @@ class ScaleObjects:
         base = f"/apis/discovery.k8s.io/v1/namespaces/{self.namespace}/endpointslices"
         return base if index is None else f"{base}/{service_name(index)}-1"
 
+    def created_service_path(self, number: int) -> str:
+        return f"{self.service_path()}/{created_service_name(number)}"
+
+    def created_slice_path(self, number: int) -> str:
+        return f"{self.slice_path()}/{created_service_name(number)}-1"
+
     def ingress_path(self, index: int = None) -> str:
         base = f"/apis/networking.k8s.io/v1/namespaces/{self.namespace}/ingresses"
         return base if index is None else f"{base}/ing-{index:05d}"
@@ -69,20 +84,35 @@ class ScaleObjects:
             "metadata": {"name": self.ingress_class}, "spec": {"controller": CONTROLLER_NAME}}
 
     def service_items(self) -> list:
-        return [(self.service_path(), {
-            "apiVersion": "v1", "kind": "Service",
-            "metadata": {"name": service_name(i), "annotations": {ANNOTATION: service_hostname(i)}},
-            "spec": {"ports": [{"name": "https", "port": SERVICE_PORT, "targetPort": TARGET_PORT}]},
-        }) for i in range(self.services)]
+        return [self._service_item(service_name(i), service_hostname(i)) for i in range(self.services)]
 
     def slice_items(self) -> list:
-        return [(self.slice_path(), {
+        return [self._slice_item(service_name(i), initial_addresses(i)) for i in range(self.services)]
+
+    def created_service_item(self, number: int) -> tuple:
+        return self._service_item(created_service_name(number), created_service_hostname(number))
+
+    def created_slice_item(self, number: int) -> tuple:
+        return self._slice_item(created_service_name(number), self.created_service_addresses(number))
+
+    def created_service_addresses(self, number: int) -> list:
+        return initial_addresses(number % self.services)
+
+    def _service_item(self, name: str, hostname: str) -> tuple:
+        return self.service_path(), {
+            "apiVersion": "v1", "kind": "Service",
+            "metadata": {"name": name, "annotations": {ANNOTATION: hostname}},
+            "spec": {"ports": [{"name": "https", "port": SERVICE_PORT, "targetPort": TARGET_PORT}]},
+        }
+
+    def _slice_item(self, service: str, addresses: list) -> tuple:
+        return self.slice_path(), {
             "apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
-            "metadata": {"name": f"{service_name(i)}-1", "labels": {"kubernetes.io/service-name": service_name(i)}},
+            "metadata": {"name": f"{service}-1", "labels": {"kubernetes.io/service-name": service}},
             "addressType": "IPv4",
             "ports": [{"name": "https", "port": TARGET_PORT, "protocol": "TCP"}],
-            "endpoints": self.endpoints(initial_addresses(i)),
-        }) for i in range(self.services)]
+            "endpoints": self.endpoints(addresses),
+        }
 
     def ingress_items(self) -> list:
         return [(self.ingress_path(), {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# bench/controller-scale at a small size (50 Services, 10 Ingresses, 10 + 5 changes), so the
-# benchmark cannot rot: its result file has every figure and the routes arrived. Timings are not checked.
+# bench/controller-scale at a small size (50 Services, 10 Ingresses, 10 + 5 changes, 5 TLSRoute and
+# 5 Service creates), so the benchmark cannot rot: its result file has every figure, the routes arrived
+# and every TLSRoute was Accepted. Timings are not checked.
 # Needs build/bin/snigate-controller and snigate-dataplane (the test command builds them first).
 # shellcheck source=tests/cluster/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -11,7 +12,7 @@ bin="${SNIGATE_REPO_ROOT}/build/bin"
 results="$(mktemp -d)"
 defer "rm -rf '${results}'"
 
-"${SNIGATE_REPO_ROOT}/bench/controller-scale" --services 50 --ingresses 10 --changes 10 --annotation-changes 5 \
+"${SNIGATE_REPO_ROOT}/bench/controller-scale" --services 50 --ingresses 10 --changes 10 --annotation-changes 5 --creates 5 \
   --changes-time-limit 60 --change-timeout 20 --sync-timeout 60 --create-timeout 60 \
   --controller "${bin}/snigate-controller" --dataplane "${bin}/snigate-dataplane" \
   --results-dir "${results}" --results-name smoke || fail "bench/controller-scale failed"
@@ -30,11 +31,14 @@ assert result["snapshot"]["bytes"] > 0 and result["snapshot"]["routes"] == 60
 for moment in ("after_sync", "end"):
     assert result["controller_memory"][moment]["vmrss_kib"] > 0
     assert result["controller_memory"][moment]["vmhwm_kib"] >= result["controller_memory"][moment]["vmrss_kib"]
-for phase, count in (("endpointslice_change", 10), ("annotation_change", 5)):
+for phase, count in (("endpointslice_change", 10), ("annotation_change", 5), ("tlsroute_create", 5), ("service_create", 5)):
     figures = result[phase]
     assert figures["done"] == count and figures["timeouts"] == 0, (phase, figures)
-    for basis in ("from_write_return_ms", "from_send_ms"):
-        assert figures[basis]["n"] == count and figures[basis]["p50"] <= figures[basis]["p99"] <= figures[basis]["max"]
+    for timed in (figures, *figures.get("milestones", {}).values()):
+        for basis in ("from_write_return_ms", "from_send_ms"):
+            assert timed[basis]["n"] == count and timed[basis]["p50"] <= timed[basis]["p99"] <= timed[basis]["max"]
+assert list(result["tlsroute_create"]["milestones"]) == ["accepted"], "every TLSRoute's Accepted is timed"
+assert "milestones" not in result["service_create"], "a Service has no Accepted"
 assert result["final_content_verified"] is True
-print("result file complete; every route arrived")
+print("result file complete; every route arrived; every TLSRoute was Accepted")
 EOF
