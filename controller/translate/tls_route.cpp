@@ -148,6 +148,9 @@ GatewayApiStatus claim_tls_routes(const model::ClusterState& state, const Gatewa
       snapshot::Route claimed = annotated.value_or(snapshot::Route{});
       claimed.hostname = name;
       if (claimed.is_wildcard()) claimed.wildcard = snapshot::Wildcard::suffix;
+      // The Gateway API rejects the connection of a route without usable backends; a TLS alert
+      // would tell the client more, but its conformance suite takes only a reset or a close.
+      claimed.refusal = snapshot::Refusal::close;
       if (annotated) claimed.backends = backends.backends;
       own.routes.push_back({owner, std::move(claimed)});
     }

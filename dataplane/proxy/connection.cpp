@@ -371,6 +371,7 @@ void Connection::route() {
   route_name_ = target->name();
   counters_ = &target->counters(worker_.index());
   const routing::RouteLimits limits = target->limits();  // the route's, for its ALPN routes too
+  setup_->refuse_without_alert = limits.refusal == snapshot::Refusal::close;
   if (limits.idle_timeout.count() > 0) idle_timeout_ = limits.idle_timeout;
   const routing::RouteTarget& name_target = *target;  // its limits hold for its ALPN routes too; `table` keeps it
   if (auto by_alpn = target->for_alpn(setup_->parser.hello().alpn)) {
@@ -634,10 +635,12 @@ void Connection::refuse(tls::AlertDescription alert, metrics::Outcome outcome, s
   setup.alert = tls::fatal_alert(alert, setup.parser.hello().record_version);
   setup.linger_until = loop().now() + kLingerTime;
   rearm_timer();
-  ssize_t sent = ::send(client_.get(), setup.alert.data(), setup.alert.size(), MSG_NOSIGNAL);
-  if (sent != static_cast<ssize_t>(setup.alert.size())) {
-    finish(setup.refusal_outcome, setup.refusal_detail);
-    return;
+  if (!setup.refuse_without_alert) {
+    ssize_t sent = ::send(client_.get(), setup.alert.data(), setup.alert.size(), MSG_NOSIGNAL);
+    if (sent != static_cast<ssize_t>(setup.alert.size())) {
+      finish(setup.refusal_outcome, setup.refusal_detail);
+      return;
+    }
   }
   ::shutdown(client_.get(), SHUT_WR);
   readable_[client_side] = true;

@@ -74,6 +74,7 @@ class Connection final : public io::EventLoop::Watcher, public io::EventLoop::Ti
     std::string preamble;  // PROXY protocol header
     std::size_t replayed = 0;  // bytes of preamble and then received written to the backend
     std::array<std::uint8_t, 7> alert{};
+    bool refuse_without_alert = false;  // the route's refusal: close
     io::Clock::time_point linger_until{};
     metrics::Outcome refusal_outcome = metrics::Outcome::ok;
     std::string refusal_detail;

@@ -24,10 +24,11 @@ struct RouteLimits {
   std::chrono::milliseconds connect_timeout{0};
   std::chrono::milliseconds idle_timeout{0};
   snapshot::SourceConnectionRate source_connection_rate{};
+  snapshot::Refusal refusal = snapshot::Refusal::alert;  // how a client over them (or without a backend) is turned away
   bool operator==(const RouteLimits&) const = default;
   static RouteLimits of(const snapshot::Route& route) {
     return {route.max_connections, std::chrono::milliseconds(route.connect_timeout_ms),
-            std::chrono::milliseconds(route.idle_timeout_ms), route.source_connection_rate};
+            std::chrono::milliseconds(route.idle_timeout_ms), route.source_connection_rate, route.refusal};
   }
 };
 

@@ -188,7 +188,7 @@ Route read_route(const element& entry, const std::string& where) {
   const object fields = require_only_keys(
       entry, where,
       {"hostname", "wildcard", "backends", "proxy_protocol", "allow_source_ranges", "alpn_routes", "max_connections",
-       "connect_timeout_ms", "idle_timeout_ms", "source_connection_rate"});
+       "connect_timeout_ms", "idle_timeout_ms", "source_connection_rate", "refusal"});
   const auto name = string_of(find(fields, "hostname"));
   if (!name) reject(where, "\"hostname\" must be a string");
   auto normalized = hostname::normalize(*name, /*allow_wildcard=*/true);
@@ -218,6 +218,16 @@ Route read_route(const element& entry, const std::string& where) {
     if (find(fields, key)) *field = static_cast<std::uint32_t>(read_unsigned(fields, key, where, 1, kMaxRouteTimeoutMs));
   }
   route.source_connection_rate = read_source_connection_rate(fields, where);
+  if (const auto refusal = find(fields, "refusal")) {
+    const auto value = string_of(refusal);
+    if (value == "alert") {
+      route.refusal = Refusal::alert;
+    } else if (value == "close") {
+      route.refusal = Refusal::close;
+    } else {
+      reject(where, "\"refusal\" must be \"alert\" or \"close\"");
+    }
+  }
   return route;
 }
 
@@ -297,6 +307,10 @@ std::string_view to_string(ProxyProtocol protocol) {
 
 std::string_view to_string(Wildcard wildcard) {
   return wildcard == Wildcard::suffix ? "suffix" : "single-label";
+}
+
+std::string_view to_string(Refusal refusal) {
+  return refusal == Refusal::close ? "close" : "alert";
 }
 
 // simdjson reads a document into one flat tape instead of a tree of allocated nodes: a snapshot
@@ -400,6 +414,10 @@ std::string encode(const Snapshot& snapshot) {
     }
     out += ",\"proxy_protocol\":";
     append_string(out, to_string(route.proxy_protocol));
+    if (route.refusal != Refusal::alert) {
+      out += ",\"refusal\":";
+      append_string(out, to_string(route.refusal));
+    }
     if (const auto& rate = route.source_connection_rate; rate.limits()) {
       out += ",\"source_connection_rate\":{\"burst\":" + std::to_string(rate.burst) +
              ",\"connections\":" + std::to_string(rate.connections) + ",\"period_ms\":" + std::to_string(rate.period_ms) + '}';

@@ -26,6 +26,10 @@ inline constexpr std::uint32_t kMaxSourceRateConnections = 1'000'000;
 enum class ProxyProtocol { none, v1, v2 };
 // single_label: "*.example.com" matches "a.example.com" only; suffix: any depth (Gateway API).
 enum class Wildcard { single_label, suffix };
+// How the route refuses a client (no backends, over a limit, outside its source ranges): alert: a
+// fatal TLS alert that says why; close: the connection is closed without one, as the Gateway API's
+// conformance suite expects of a TLSRoute whose backends are invalid ("reject the connection").
+enum class Refusal { alert, close };
 
 struct Backend {
   std::string address;  // an IPv4 or IPv6 literal, never a name
@@ -73,6 +77,7 @@ struct Route {
   std::uint32_t idle_timeout_ms = 0;
   // Per client address (IPv6 clients by their /64), over the route and its ALPN routes together.
   SourceConnectionRate source_connection_rate;
+  Refusal refusal = Refusal::alert;
   bool operator==(const Route&) const = default;
   bool is_wildcard() const { return hostname.starts_with("*."); }
 };
@@ -114,5 +119,6 @@ bool is_valid_alpn_protocol(std::string_view name);
 
 std::string_view to_string(ProxyProtocol protocol);
 std::string_view to_string(Wildcard wildcard);
+std::string_view to_string(Refusal refusal);
 
 }  // namespace snigate::snapshot

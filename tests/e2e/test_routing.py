@@ -103,6 +103,27 @@ def test_a_route_without_backends_refuses_its_clients_instead_of_falling_through
     assert dataplane.metric_reaches('snigate_connections_total{route="down.example.com",outcome="no_backend"}', 1) == 1
 
 
+def test_a_route_refusing_by_close_sends_no_alert(backend_factory, dataplane_factory):
+    """refusal "close" (the controller's choice for TLSRoutes): the Gateway API conformance suite
+    counts a rejection only as a reset or an end of stream, never as an alert."""
+    dataplane = dataplane_factory(routes=snapshot(1, [route("gone.example.com", refusal="close"),
+                                                      route("down.example.com")]))
+    with pytest.raises((ssl.SSLEOFError, ConnectionResetError)):
+        python_connect(dataplane.port, "gone.example.com")
+    with pytest.raises(ssl.SSLError, match="INTERNAL_ERROR"):
+        python_connect(dataplane.port, "down.example.com")
+    # Nothing but the end of the stream reaches a raw client either: not one alert byte.
+    with socket.create_connection(("127.0.0.1", dataplane.port), timeout=5) as raw:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+        hello = context.wrap_bio(incoming, outgoing, server_hostname="gone.example.com")
+        with pytest.raises(ssl.SSLWantReadError):
+            hello.do_handshake()
+        raw.sendall(outgoing.read())
+        assert raw.recv(64) == b""
+    assert dataplane.metric_reaches('snigate_connections_total{route="gone.example.com",outcome="no_backend"}', 2) == 2
+
+
 def test_a_route_with_source_ranges_serves_clients_inside_them_and_denies_the_rest(backend_factory, dataplane_factory):
     office = backend_factory("office.example.com")
     wild = backend_factory("wild.example.com")

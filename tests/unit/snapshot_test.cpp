@@ -414,6 +414,20 @@ TEST(Snapshot, SourceConnectionRateIsReadAndWrittenOnlyWhenSet) {
             R"(route 1: source_connection_rate: must be an object)");
 }
 
+TEST(Snapshot, RefusalIsReadAndWrittenOnlyWhenClose) {
+  auto document = valid_document();
+  route1(document)["refusal"] = "close";
+  const Snapshot snapshot = decode(document.dump());
+  EXPECT_EQ(snapshot.routes[1].refusal, Refusal::close);
+  EXPECT_EQ(snapshot.routes[0].refusal, Refusal::alert);
+  EXPECT_EQ(decode(encode(snapshot)), snapshot);
+  EXPECT_EQ(json::parse(encode(snapshot))["routes"][1]["refusal"], "close");
+  EXPECT_FALSE(json::parse(encode(snapshot))["routes"][0].contains("refusal"));
+  route1(document)["refusal"] = "alert";
+  EXPECT_EQ(decode(document.dump()).routes[1].refusal, Refusal::alert);
+  EXPECT_EQ(rejection_after([](json& d) { route1(d)["refusal"] = "reset"; }), R"(route 1: "refusal" must be "alert" or "close")");
+}
+
 TEST(Snapshot, RouteTimeoutsAreReadAndWrittenOnlyWhenSet) {
   auto document = valid_document();
   route1(document)["connect_timeout_ms"] = 750;

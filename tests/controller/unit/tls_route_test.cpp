@@ -218,6 +218,7 @@ TEST(TLSRoute, RouteAnnotationsLimitItsNamesAndAnInvalidOneRefusesThem) {
   EXPECT_EQ(route.idle_timeout_ms, 600000u);
   ASSERT_EQ(route.allow_source_ranges.size(), 1u);
   EXPECT_EQ(route.backends.size(), 1u);
+  EXPECT_EQ(route.refusal, snapshot::Refusal::close);  // the Gateway API rejects without an alert
 
   const Object invalid = with(tls_route("r", {}), "/metadata/annotations", {{"snigate.io/max-connections", "lots"}});
   translation = translate_objects(with_gateway(open, {invalid}));
