@@ -35,11 +35,16 @@ std::vector<translate::TLSRouteStatus> tls_route_writes(const std::vector<transl
                                                         const std::map<std::string, translate::TLSRouteStatus>& written,
                                                         const ShownTLSRoutes& shown) {
   std::vector<translate::TLSRouteStatus> writes;
+  std::set<std::string, std::less<>> wanted_uids;
   for (const auto& route : wanted) {
+    wanted_uids.insert(route.route.uid);
     const auto earlier = written.find(route.route.uid);
     const auto showing = shown.find(route.route.uid);
     const std::size_t ours = showing == shown.end() ? 0 : showing->second.ours;
     if (earlier == written.end() || earlier->second != route || ours != route.parents.size()) writes.push_back(route);
+  }
+  for (const auto& [uid, route] : shown) {
+    if (!wanted_uids.contains(uid)) writes.push_back({route.route, 0, {}});
   }
   return writes;
 }

@@ -32,7 +32,10 @@ ShownTLSRoutes tls_routes_showing_our_parents(const model::ClusterState& state, 
 
 // The TLSRoute statuses to write: each wanted one that differs from the one last written (by uid in
 // `written`) or whose route does not show as many entries of ours as it wants (another controller
-// replaced the list).
+// replaced the list); and, for each route that shows entries of ours but is not wanted (it no
+// longer names a Gateway of ours: the parentRef removed, the Gateway gone or no longer of our
+// class), a status without parents, which removes ours: the Gateway API asks that entries for
+// parentRefs no longer referenced go.
 std::vector<translate::TLSRouteStatus> tls_route_writes(const std::vector<translate::TLSRouteStatus>& wanted,
                                                         const std::map<std::string, translate::TLSRouteStatus>& written,
                                                         const ShownTLSRoutes& shown);
