@@ -181,7 +181,12 @@ int run_controller(const Options& options) {
     static const std::optional<model::Service> no_service;
     return translate::published_load_balancer(publish, publish_service ? publish_service->current() : no_service);
   };
-  kube::GatewayApiStatusWriter gateway_api_status_writer(api, metrics, options.gateway_controller_name, is_leader);
+  // What the TLSRoutes show is read from the store on the report thread, once per pass: the
+  // translation never sees it (model::ClusterState::upsert), so our own writes cost it nothing.
+  kube::GatewayApiStatusWriter gateway_api_status_writer(api, metrics, options.gateway_controller_name, is_leader, [&] {
+    return store.read(
+        [&](const model::ClusterState& state) { return kube::tls_routes_showing_our_parents(state, options.gateway_controller_name); });
+  });
   report::ReportWriter reporter(events, status_writer, gateway_api_status_writer, published_load_balancer,
                                 [&] { return pusher.acknowledged_offer(); }, stop);
 

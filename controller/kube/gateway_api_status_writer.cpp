@@ -1,8 +1,12 @@
 #include "kube/gateway_api_status_writer.h"
 
+#include <algorithm>
+#include <set>
+
 #include "kube/gateway_api_status_json.h"
 #include "kube/kube_time.h"
 #include "telemetry/log.h"
+#include "translate/object_fields.h"
 
 namespace snigate::controller::kube {
 namespace {
@@ -17,6 +21,33 @@ std::string namespaced_path(const std::string& resource, const translate::Object
 }
 
 }  // namespace
+
+ShownTLSRoutes tls_routes_showing_our_parents(const model::ClusterState& state, const std::string& controller_name) {
+  ShownTLSRoutes shown;
+  for (const auto& [key, route] : state.tls_routes) {
+    const auto ours = static_cast<std::size_t>(std::count(route.status_controllers.begin(), route.status_controllers.end(), controller_name));
+    if (ours > 0) shown[route.meta.uid] = {translate::reference_to(route.meta, "TLSRoute", "gateway.networking.k8s.io/v1"), ours};
+  }
+  return shown;
+}
+
+std::vector<translate::TLSRouteStatus> tls_route_writes(const std::vector<translate::TLSRouteStatus>& wanted,
+                                                        const std::map<std::string, translate::TLSRouteStatus>& written,
+                                                        const ShownTLSRoutes& shown) {
+  std::vector<translate::TLSRouteStatus> writes;
+  std::set<std::string, std::less<>> wanted_uids;
+  for (const auto& route : wanted) {
+    wanted_uids.insert(route.route.uid);
+    const auto earlier = written.find(route.route.uid);
+    const auto showing = shown.find(route.route.uid);
+    const std::size_t ours = showing == shown.end() ? 0 : showing->second.ours;
+    if (earlier == written.end() || earlier->second != route || ours != route.parents.size()) writes.push_back(route);
+  }
+  for (const auto& [uid, route] : shown) {
+    if (!wanted_uids.contains(uid)) writes.push_back({route.route, 0, {}});
+  }
+  return writes;
+}
 
 bool GatewayApiStatusWriter::update(const std::string& path, const std::string& what, const StatusFrom& status_from) {
   try {
@@ -102,13 +133,30 @@ void GatewayApiStatusWriter::write(const translate::GatewayApiStatus& status, bo
       });
   if (!still_leading) return;
 
-  std::vector<std::pair<translate::ObjectRef, translate::TLSRouteStatus>> routes;
-  for (const auto& entry : status.routes) routes.emplace_back(entry.route, entry);
-  update_each<translate::TLSRouteStatus>(
-      routes_, routes, [](const translate::ObjectRef& object) { return namespaced_path("tlsroutes", object); },
-      [&](const translate::TLSRouteStatus& wanted) -> StatusFrom {
-        return [&wanted, &now, this](const json& current) { return tls_route_status(current, wanted, controller_name_, now); };
-      });
+  write_routes(status.routes, now);
+}
+
+void GatewayApiStatusWriter::write_routes(const std::vector<translate::TLSRouteStatus>& wanted, const std::string& now) {
+  const std::vector<translate::TLSRouteStatus> writes = tls_route_writes(wanted, routes_, shown_routes_());
+  // What stays in routes_: the wanted statuses last written (or found in place) that need no write now.
+  std::map<std::string, translate::TLSRouteStatus> showing;
+  std::set<std::string, std::less<>> writing;
+  for (const auto& route : writes) writing.insert(route.route.uid);
+  for (const auto& route : wanted) {
+    if (!writing.contains(route.route.uid)) showing.emplace(route.route.uid, route);
+  }
+  for (const auto& route : writes) {
+    if (!is_leader_()) {
+      log::write(log::Level::info, "no longer the leader: Gateway API status left to the new one");
+      return;
+    }
+    const auto status_from = [&route, &now, this](const json& current) { return tls_route_status(current, route, controller_name_, now); };
+    // A route that wants no entries of ours is not remembered: what it shows says whether ours are gone.
+    if (update(namespaced_path("tlsroutes", route.route), "TLSRoute " + route.route.qualified_name(), status_from) && !route.parents.empty()) {
+      showing.emplace(route.route.uid, route);
+    }
+  }
+  routes_ = std::move(showing);
 }
 
 }  // namespace snigate::controller::kube

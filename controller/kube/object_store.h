@@ -21,8 +21,8 @@ namespace snigate::controller::kube {
 
 class ObjectStore {
  public:
-  // Applies one change to the state under the write lock; `apply` says whether anything changed,
-  // and only then is the version bumped. A relist also marks `kind` as synced from now on.
+  // Applies one change to the state under the write lock; `apply` says whether anything the
+  // translation reads changed, and only then is the version bumped. A relist also marks `kind` as synced from now on.
   void change(std::string_view kind, const std::function<bool(model::ClusterState&)>& apply, bool relist = false);
 
   // Calls `read` with the state under the read lock.

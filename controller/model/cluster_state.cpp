@@ -1,5 +1,7 @@
 #include "model/cluster_state.h"
 
+#include <utility>
+
 namespace snigate::controller::model {
 namespace {
 
@@ -135,7 +137,21 @@ void ClusterState::replace_gateway_api(std::map<std::string, Object, std::less<>
 bool ClusterState::upsert(Namespace namespace_object) { return upsert_gateway_api(namespaces, std::move(namespace_object)); }
 bool ClusterState::upsert(GatewayClass gateway_class) { return upsert_gateway_api(gateway_classes, std::move(gateway_class)); }
 bool ClusterState::upsert(Gateway gateway) { return upsert_gateway_api(gateways, std::move(gateway)); }
-bool ClusterState::upsert(TLSRoute route) { return upsert_gateway_api(tls_routes, std::move(route)); }
+// A TLSRoute's status.parents is written by us and by other controllers. Were a change of it alone
+// a change of the routes, each of our own status writes would make every TLSRoute translated
+// again: N times over for the first status pass over N routes. So it is kept, for the status
+// writer, without a revision.
+bool ClusterState::upsert(TLSRoute route) {
+  if (const auto found = tls_routes.find(key(route.meta.namespace_name, route.meta.name)); found != tls_routes.end()) {
+    std::vector<std::string> shown = std::exchange(route.status_controllers, found->second.status_controllers);
+    if (found->second == route) {
+      found->second.status_controllers = std::move(shown);
+      return false;
+    }
+    route.status_controllers = std::move(shown);
+  }
+  return upsert_gateway_api(tls_routes, std::move(route));
+}
 bool ClusterState::upsert(ReferenceGrant grant) { return upsert_gateway_api(reference_grants, std::move(grant)); }
 
 void ClusterState::replace(std::vector<Namespace> objects) { replace_gateway_api(namespaces, std::move(objects)); }

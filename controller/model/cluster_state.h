@@ -52,7 +52,8 @@ class ClusterState {
   std::uint64_t revision() const { return last_revision_; }
   Changes changed_since(std::uint64_t revision) const;
 
-  // Each returns whether anything changed (a watch event often changes nothing the model holds).
+  // Each returns whether anything the translation reads changed (a watch event often changes
+  // nothing the model holds; a TLSRoute's status alone is kept, but is no change).
   bool upsert(Service service);
   bool upsert(EndpointSlice slice);
   bool upsert(Ingress ingress);

@@ -193,8 +193,10 @@ struct TLSRoute {
   std::vector<std::string> hostnames;
   // spec.rules[0].backendRefs: a TLSRoute v1 has exactly one rule.
   std::vector<BackendReference> backend_refs;
-  // status.parents[].controllerName, one per entry: whether our entries are still there after
-  // another controller wrote the list (a merge patch replaces it whole).
+  // status.parents[].controllerName, one per entry: what the route shows, for our status writer
+  // (kube/gateway_api_status_writer.h), which writes again when our entries are not the ones it
+  // wants (another controller replaced the list, or they are stale). Not an input of the
+  // translation: a change of it alone is no change of the model (ClusterState::upsert).
   std::vector<std::string> status_controllers;
   bool operator==(const TLSRoute&) const = default;
 };

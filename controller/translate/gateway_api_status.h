@@ -48,9 +48,6 @@ struct TLSRouteStatus {
   ObjectRef route;
   std::int64_t generation = 0;
   std::vector<RouteParentStatus> parents;
-  // Entries of ours the route shows now: fewer than `parents` once another controller replaced the
-  // list, which makes this status differ from the one last written, so it is written again.
-  std::size_t shown_parents = 0;
   bool operator==(const TLSRouteStatus&) const = default;
 };
 

@@ -1,6 +1,5 @@
 #include "translate/tls_route.h"
 
-#include <algorithm>
 #include <map>
 
 #include "snapshot/hostname.h"
@@ -125,9 +124,7 @@ GatewayApiStatus claim_tls_routes(const model::ClusterState& state, const Gatewa
     const ObjectRef owner = reference_to(route.meta, "TLSRoute", "gateway.networking.k8s.io/v1");
     Claims own;  // kept only if the route has a parent of ours
     const std::vector<std::string> hostnames = route_hostnames(route, owner, own);
-    TLSRouteStatus route_status{owner, route.meta.generation, {},
-                                static_cast<std::size_t>(std::count(route.status_controllers.begin(),
-                                                                    route.status_controllers.end(), settings.controller_name))};
+    TLSRouteStatus route_status{owner, route.meta.generation, {}};
     std::set<std::string> names;
     for (const auto& parent : route.parent_refs) {
       if (parent.group != model::kGatewayApiGroup || parent.kind != "Gateway") continue;

@@ -1,8 +1,9 @@
 // Gateway API status written by the controller against the real kube-apiserver, with the
 // standard-channel CRDs the chart ships (charts/snigate/files/gateway-api-crds): our
 // GatewayClass is Accepted; our Gateway Accepted and Programmed with its addresses and
-// listeners; a TLSRoute's parent Accepted, its ResolvedRefs following a ReferenceGrant; CRDs
-// installed after the controller started are picked up.
+// listeners; a TLSRoute's parent Accepted, its ResolvedRefs following a ReferenceGrant; our entry
+// back after another controller replaced the list, and gone once the route no longer names our
+// Gateway; CRDs installed after the controller started are picked up.
 #include <gtest/gtest.h>
 
 #include "controller_fixture.h"
@@ -206,6 +207,49 @@ TEST_F(GatewayApiStatusTest, ParentEntriesOfOtherControllersAreKept) {
   EXPECT_EQ(at(route, "/status/parents/0/controllerName"_json_pointer), "example.com/other");
   EXPECT_EQ(at(route, "/status/parents/1/controllerName"_json_pointer), gateway_controller());
   EXPECT_EQ(condition(at(route, "/status/parents/1/conditions"_json_pointer), "ResolvedRefs"), "True/ResolvedRefs");
+}
+
+// The Gateway API asks that a controller remove its entries for parentRefs no longer referenced;
+// other controllers' entries stay.
+TEST_F(GatewayApiStatusTest, OurParentEntriesGoWhenTheRouteNoLongerNamesOurGateway) {
+  install_crds();
+  start_gateway_controller();
+  apply_gateway_class();
+  apply_gateway();
+  apply_backend(test_namespace());
+  const auto route_with_parents = [&](const std::string& parents) {
+    apply("apiVersion: gateway.networking.k8s.io/v1\nkind: TLSRoute\nmetadata:\n  name: app\n  namespace: " + test_namespace() +
+          "\nspec:\n  parentRefs: " + parents + "\n  hostnames: [app.example.com]\n  rules:\n  - backendRefs: [{name: web, port: 443}]");
+  };
+  route_with_parents("[{name: edge}, {name: theirs}]");
+  const std::string theirs = R"({"parentRef":{"name":"theirs"},"controllerName":"example.com/other",)"
+                             R"("conditions":[{"type":"Accepted","status":"True","reason":"Accepted","message":"",)"
+                             R"("lastTransitionTime":"2020-01-01T00:00:00Z"}]})";
+  json route;
+  const auto controllers = [&] {
+    route = object("tlsroute/app", test_namespace());
+    std::vector<std::string> names;
+    for (const auto& parent : at(route, "/status/parents"_json_pointer)) names.push_back(parent.value("controllerName", ""));
+    return names;
+  };
+  const std::vector<std::string> both = {"example.com/other", gateway_controller()};
+  const std::vector<std::string> only_theirs = {"example.com/other"};
+  // Another controller replaces the list (a merge patch replaces it whole): ours comes back.
+  EXPECT_TRUE(eventually([&] { return controllers() == std::vector<std::string>{gateway_controller()}; })) << route.dump(2);
+  kubectl("patch tlsroute app -n " + test_namespace() + " --subresource=status --type=merge -p " +
+          shell_quote(R"({"status":{"parents":[)" + theirs + "]}}"));
+  EXPECT_TRUE(eventually([&] { return controllers() == both; })) << route.dump(2);
+
+  // The parentRef to our Gateway is removed.
+  route_with_parents("[{name: theirs}]");
+  EXPECT_TRUE(eventually([&] { return controllers() == only_theirs; })) << route.dump(2);
+  EXPECT_EQ(at(route, "/status/parents/0/conditions"_json_pointer), json::parse(theirs)["conditions"]) << "theirs untouched";
+
+  // It names our Gateway again, and the Gateway is deleted.
+  route_with_parents("[{name: edge}, {name: theirs}]");
+  EXPECT_TRUE(eventually([&] { return controllers() == both; })) << route.dump(2);
+  kubectl("delete gateway edge -n " + test_namespace());
+  EXPECT_TRUE(eventually([&] { return controllers() == only_theirs; })) << route.dump(2);
 }
 
 TEST_F(GatewayApiStatusTest, CrdsInstalledAfterTheControllerStartedArePickedUp) {

@@ -163,5 +163,19 @@ TEST(ClusterState, GatewayApiObjectsAreOneInput) {
   EXPECT_TRUE(state.changed_since(after).gateway_api);
 }
 
+TEST(ClusterState, AStatusOnlyChangeOfATLSRouteIsNoChangeButIsKept) {
+  ClusterState state;
+  const auto route = [](const std::string& status) {
+    return decode_tls_route(json::parse(R"({"metadata": {"name": "r", "namespace": "shop", "generation": 1},
+                                            "spec": {"parentRefs": [{"name": "edge"}]}, "status": )" + status + "}"));
+  };
+  EXPECT_TRUE(state.upsert(route(R"({"parents": []})")));
+  const std::uint64_t before = state.revision();
+  EXPECT_FALSE(state.upsert(route(R"({"parents": [{"controllerName": "snigate.io/gateway-controller"}]})")));
+  EXPECT_EQ(state.revision(), before) << "our own status write must not make the routes translated again";
+  EXPECT_EQ(state.tls_routes.at("shop/r").status_controllers, std::vector<std::string>{"snigate.io/gateway-controller"})
+      << "what the route shows is kept for the status writer";
+}
+
 }  // namespace
 }  // namespace snigate::controller::model
