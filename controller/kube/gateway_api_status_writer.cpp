@@ -102,7 +102,7 @@ bool GatewayApiStatusWriter::update_each(std::map<std::string, Wanted>& written,
   return true;
 }
 
-void GatewayApiStatusWriter::write(const translate::GatewayApiStatus& status, bool programmed,
+void GatewayApiStatusWriter::write(const translate::GatewayApiStatus& status, const Programmed& programmed,
                                    const translate::LoadBalancerStatus& addresses) {
   if (!is_leader_()) {
     // Another replica writes meanwhile: once leading again, look at every object afresh.
@@ -123,7 +123,7 @@ void GatewayApiStatusWriter::write(const translate::GatewayApiStatus& status, bo
   if (!leading) return;
 
   std::vector<std::pair<translate::ObjectRef, GatewayWanted>> gateways;
-  for (const auto& entry : status.gateways) gateways.emplace_back(entry.gateway, GatewayWanted{entry, programmed, addresses});
+  for (const auto& entry : status.gateways) gateways.emplace_back(entry.gateway, GatewayWanted{entry, programmed(entry.gateway), addresses});
   const bool still_leading = update_each<GatewayWanted>(
       gateways_, gateways, [](const translate::ObjectRef& object) { return namespaced_path("gateways", object); },
       [&](const GatewayWanted& wanted) -> StatusFrom {

@@ -53,11 +53,11 @@ class GatewayApiStatusWriter {
         is_leader_(std::move(is_leader)),
         shown_routes_(std::move(shown_routes)) {}
 
-  // `programmed`: the dataplane holds a snapshot at least as new as the translation that computed
-  // `status`. `addresses`: the Gateways' status.addresses (what our Ingresses publish). Each object
+  // `programmed`: whether the dataplane holds what a Gateway routes. `addresses`: the Gateways' status.addresses (what our Ingresses publish). Each object
   // is read, its status computed from the one it shows, and updated (PUT, with the resourceVersion
   // read) when they differ; a conflict reads again. Leadership is checked before each object.
-  void write(const translate::GatewayApiStatus& status, bool programmed, const translate::LoadBalancerStatus& addresses);
+  using Programmed = std::function<bool(const translate::ObjectRef& gateway)>;
+  void write(const translate::GatewayApiStatus& status, const Programmed& programmed, const translate::LoadBalancerStatus& addresses);
 
  private:
   struct GatewayWanted {

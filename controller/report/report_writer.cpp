@@ -42,7 +42,12 @@ void ReportWriter::run() {
       if (load_balancer) status_.write(translate::ingress_status_updates(report.our_ingresses, *load_balancer));
       // Gateways show the address our Ingresses publish; the writer checks leadership itself.
       if (report.gateway_api) {
-        gateway_api_.write(*report.gateway_api, acknowledged_() >= report.offer, load_balancer.value_or(translate::LoadBalancerStatus{}));
+        gateway_programming_.observe(report.gateway_api->gateways, report.offer);
+        const std::uint64_t acknowledged = acknowledged_();
+        gateway_api_.write(
+            *report.gateway_api,
+            [&](const translate::ObjectRef& gateway) { return gateway_programming_.programmed(gateway, acknowledged); },
+            load_balancer.value_or(translate::LoadBalancerStatus{}));
       }
     } catch (const std::exception& error) {
       log::write(log::Level::error, "writing Events or status failed unexpectedly", {{"error", error.what()}});

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "events/event_recorder.h"
+#include "report/gateway_programming.h"
 #include "kube/gateway_api_status_writer.h"
 #include "kube/ingress_status_writer.h"
 #include "stop_signal.h"
@@ -56,6 +57,7 @@ class ReportWriter {
   std::mutex mutex_;
   std::condition_variable handed_over_;
   std::optional<Report> pending_;
+  GatewayProgramming gateway_programming_;  // the writer thread's only
 };
 
 }  // namespace snigate::controller::report
