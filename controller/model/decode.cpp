@@ -129,8 +129,10 @@ IngressBackend read_ingress_backend(const FieldReader& backend) {
 }
 
 LabelSelector read_label_selector(const FieldReader& selector) {
-  LabelSelector decoded{selector.string_map("matchLabels"), false};
-  selector.for_each("matchExpressions", [&](const FieldReader&) { decoded.has_match_expressions = true; });
+  LabelSelector decoded{selector.string_map("matchLabels"), {}};
+  selector.for_each("matchExpressions", [&](const FieldReader& requirement) {
+    decoded.match_expressions.push_back({requirement.string("key"), requirement.string("operator"), requirement.strings("values")});
+  });
   return decoded;
 }
 

@@ -134,11 +134,18 @@ struct GatewayClass {
   bool operator==(const GatewayClass&) const = default;
 };
 
-// A metav1.LabelSelector as far as snigate evaluates it: matchLabels. A selector with
-// matchExpressions is not evaluated (it matches no namespace, and that is reported).
+// One metav1.LabelSelectorRequirement: `op` In, NotIn, Exists or DoesNotExist, as written.
+struct LabelSelectorRequirement {
+  std::string key;
+  std::string op;
+  std::vector<std::string> values;
+  bool operator==(const LabelSelectorRequirement&) const = default;
+};
+
+// A metav1.LabelSelector: every matchLabels entry and every matchExpressions requirement must hold.
 struct LabelSelector {
   std::map<std::string, std::string, std::less<>> match_labels;
-  bool has_match_expressions = false;
+  std::vector<LabelSelectorRequirement> match_expressions;
   bool operator==(const LabelSelector&) const = default;
 };
 

@@ -20,6 +20,28 @@ bool wildcard_matches(std::string_view pattern, std::string_view name) {
 
 bool is_wildcard(std::string_view name) { return name.starts_with("*."); }
 
+// What makes a requirement one Kubernetes would refuse to evaluate, or nullopt.
+std::optional<std::string> requirement_problem(const model::LabelSelectorRequirement& requirement) {
+  if (requirement.op == "In" || requirement.op == "NotIn") {
+    if (requirement.values.empty()) return "operator " + requirement.op + " needs values";
+  } else if (requirement.op == "Exists" || requirement.op == "DoesNotExist") {
+    if (!requirement.values.empty()) return "operator " + requirement.op + " takes no values";
+  } else {
+    return "unknown operator \"" + requirement.op + "\"";
+  }
+  return std::nullopt;
+}
+
+bool holds(const model::LabelSelectorRequirement& requirement, const std::map<std::string, std::string, std::less<>>& labels) {
+  const auto label = labels.find(requirement.key);
+  const bool listed = label != labels.end() &&
+                      std::find(requirement.values.begin(), requirement.values.end(), label->second) != requirement.values.end();
+  if (requirement.op == "In") return listed;
+  if (requirement.op == "NotIn") return !listed;  // a Namespace without the label too, as in Kubernetes
+  if (requirement.op == "Exists") return label != labels.end();
+  return label == labels.end();  // DoesNotExist
+}
+
 }  // namespace
 
 bool is_our_gateway_class(const model::GatewayClass& gateway_class, const GatewayApiSettings& settings) {
@@ -66,11 +88,14 @@ ListenerStatus evaluate_listener(const model::Gateway& gateway, const model::Gat
   }
   if (!status.accepted.status) claims.report(owner, status.accepted.reason, status.accepted.message);
   if (!status.resolved_refs.status) claims.report(owner, status.resolved_refs.reason, status.resolved_refs.message);
-  if (listener.namespaces_from == "Selector" && listener.namespace_selector && listener.namespace_selector->has_match_expressions) {
-    claims.report(owner, "UnsupportedValue",
-                  "listener " + listener.name +
-                      ": allowedRoutes.namespaces.selector uses matchExpressions, which snigate does not evaluate; the listener admits "
-                      "routes from no namespace by its selector");
+  if (listener.namespaces_from == "Selector" && listener.namespace_selector) {
+    for (const auto& requirement : listener.namespace_selector->match_expressions) {
+      if (const auto problem = requirement_problem(requirement)) {
+        claims.report(owner, "InvalidSelector",
+                      "listener " + listener.name + ": allowedRoutes.namespaces.selector requirement on \"" + requirement.key + "\": " +
+                          *problem + "; the listener admits routes from no namespace by its selector");
+      }
+    }
   }
   if (listener.hostname && !hostname::is_valid(*listener.hostname, /*allow_wildcard=*/true)) {
     claims.report(owner, "InvalidHostname", "listener " + listener.name + ": hostname \"" + *listener.hostname + "\" is not a valid DNS name");
@@ -84,14 +109,17 @@ bool admits_namespace(const model::ClusterState& state, const model::Gateway& ga
   if (listener.namespaces_from == "Same") return route_namespace == gateway.meta.namespace_name;
   if (listener.namespaces_from != "Selector" || !listener.namespace_selector) return false;
   const model::LabelSelector& selector = *listener.namespace_selector;
-  if (selector.has_match_expressions) return false;
   const auto found = state.namespaces.find(route_namespace);
   if (found == state.namespaces.end()) return false;
   const auto& labels = found->second.meta.labels;
-  return std::all_of(selector.match_labels.begin(), selector.match_labels.end(), [&](const auto& wanted) {
-    const auto label = labels.find(wanted.first);
-    return label != labels.end() && label->second == wanted.second;
-  });
+  return std::all_of(selector.match_labels.begin(), selector.match_labels.end(),
+                     [&](const auto& wanted) {
+                       const auto label = labels.find(wanted.first);
+                       return label != labels.end() && label->second == wanted.second;
+                     }) &&
+         std::all_of(selector.match_expressions.begin(), selector.match_expressions.end(), [&](const auto& requirement) {
+           return !requirement_problem(requirement) && holds(requirement, labels);
+         });
 }
 
 bool admits_tls_routes(const ListenerStatus& listener) {

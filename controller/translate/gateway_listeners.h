@@ -28,7 +28,8 @@ ListenerStatus evaluate_listener(const model::Gateway& gateway, const model::Gat
                                  const GatewayApiSettings& settings, Claims& claims);
 
 // allowedRoutes.namespaces: Same (the Gateway's namespace), All, or Selector (the Namespace's labels
-// match selector.matchLabels; a selector with matchExpressions, or an unknown Namespace, admits none).
+// hold every matchLabels entry and matchExpressions requirement; an invalid requirement, or an
+// unknown Namespace, admits none).
 bool admits_namespace(const model::ClusterState& state, const model::Gateway& gateway, const model::GatewayListener& listener,
                       std::string_view route_namespace);
 

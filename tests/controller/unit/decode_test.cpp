@@ -96,7 +96,7 @@ TEST(Decode, GatewayListenersTakeTheApisDefaults) {
   EXPECT_EQ(tls.namespaces_from, "Selector");
   ASSERT_TRUE(tls.namespace_selector);
   EXPECT_EQ(tls.namespace_selector->match_labels.at("tenant"), "shop");
-  EXPECT_TRUE(tls.namespace_selector->has_match_expressions);
+  EXPECT_EQ(tls.namespace_selector->match_expressions, (std::vector<LabelSelectorRequirement>{{"a", "Exists", {}}}));
   EXPECT_EQ(tls.allowed_kinds, (std::vector<RouteGroupKind>{{"gateway.networking.k8s.io", "TLSRoute"}}));
   const GatewayListener& bare = gateway.listeners[1];
   EXPECT_EQ(bare.hostname, std::nullopt);
