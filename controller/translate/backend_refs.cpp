@@ -42,10 +42,16 @@ struct Share {
 };
 
 // Each endpoint gets its ref's weight divided by the ref's endpoint count, scaled so that the
-// heaviest endpoint has kEndpointWeightScale; an address two refs share gets both shares; then
-// every weight is divided by their greatest common divisor (one ref: every endpoint 1).
-std::vector<snapshot::Backend> weighted(const std::vector<Share>& shares) {
-  double heaviest = 0;
+// heaviest endpoint (or the refused share, `refused`: the unusable refs' weights together) has
+// kEndpointWeightScale; an address two refs share gets both shares; then every weight is divided
+// by their greatest common divisor (one ref: every endpoint 1).
+struct Weighted {
+  std::vector<snapshot::Backend> backends;
+  std::uint32_t refused_weight = 0;
+};
+
+Weighted weighted(const std::vector<Share>& shares, std::int64_t refused) {
+  double heaviest = static_cast<double>(refused);
   for (const auto& share : shares) heaviest = std::max(heaviest, static_cast<double>(share.weight) / static_cast<double>(share.endpoints.size()));
   std::map<std::pair<std::string, std::uint16_t>, std::int64_t> weights;
   for (const auto& share : shares) {
@@ -53,31 +59,36 @@ std::vector<snapshot::Backend> weighted(const std::vector<Share>& shares) {
     const auto scaled = std::max<std::int64_t>(1, std::llround(each / heaviest * static_cast<double>(kEndpointWeightScale)));
     for (const auto& endpoint : share.endpoints) weights[{endpoint.address, endpoint.port}] += scaled;
   }
-  std::int64_t divisor = 0;
+  const std::int64_t refused_scaled =
+      refused > 0 ? std::max<std::int64_t>(1, std::llround(static_cast<double>(refused) / heaviest * static_cast<double>(kEndpointWeightScale)))
+                  : 0;
+  std::int64_t divisor = refused_scaled;
   for (const auto& [address, weight] : weights) divisor = std::gcd(divisor, weight);
-  std::vector<snapshot::Backend> backends;
-  for (const auto& [address, weight] : weights) {
-    const auto reduced = std::min<std::int64_t>(weight / divisor, snapshot::kMaxWeight);
-    backends.push_back({address.first, address.second, static_cast<std::uint32_t>(reduced)});
-  }
-  return backends;
+  const auto reduced = [divisor](std::int64_t weight) {
+    return static_cast<std::uint32_t>(std::min<std::int64_t>(weight / divisor, snapshot::kMaxWeight));
+  };
+  Weighted result{{}, refused_scaled > 0 ? reduced(refused_scaled) : 0};
+  for (const auto& [address, weight] : weights) result.backends.push_back({address.first, address.second, reduced(weight)});
+  return result;
 }
 
 }  // namespace
 
 ResolvedBackendRefs resolve_backend_refs(const model::ClusterState& state, const model::TLSRoute& route, Claims& claims) {
   const ObjectRef owner = reference_to(route.meta, "TLSRoute", "gateway.networking.k8s.io/v1");
-  ResolvedBackendRefs resolved{{}, {true, "ResolvedRefs", ""}};
-  const auto refuse = [&](std::string reason, std::string message) {
-    claims.report(owner, reason, message);
-    if (resolved.resolved_refs.status) resolved.resolved_refs = {false, std::move(reason), std::move(message)};
-  };
+  ResolvedBackendRefs resolved{{}, {true, "ResolvedRefs", ""}, 0};
   std::vector<Share> shares;
+  std::int64_t refused = 0;  // the weights of the refs that cannot be used
   for (const auto& ref : route.backend_refs) {
+    const auto refuse = [&](std::string reason, std::string message) {
+      claims.report(owner, reason, message);
+      refused += ref.weight;
+      if (resolved.resolved_refs.status) resolved.resolved_refs = {false, std::move(reason), std::move(message)};
+    };
     const std::string namespace_name = target_namespace(route, ref);
     const std::string named = (ref.group.empty() ? "" : ref.group + "/") + ref.kind + " " + namespace_name + "/" + ref.name;
     if (!is_service(ref)) {
-      refuse("InvalidKind", "backendRef " + named + ": only Services can be backends; its share of the connections goes to the route's other backends");
+      refuse("InvalidKind", "backendRef " + named + ": only Services can be backends; its share of the connections is refused");
       continue;
     }
     if (namespace_name != route.meta.namespace_name && !granted(state, route, namespace_name, ref.name)) {
@@ -97,9 +108,17 @@ ResolvedBackendRefs resolve_backend_refs(const model::ClusterState& state, const
       continue;
     }
     if (!endpoints.ok()) claims.report(owner, endpoints.problem_reason, "backendRef " + named + ": " + endpoints.problem_message);
-    if (ref.weight > 0 && !endpoints.backends.empty()) shares.push_back({ref.weight, std::move(endpoints.backends)});
+    if (endpoints.backends.empty()) {
+      refused += ref.weight;  // a Service without ready endpoints: its share is refused too
+    } else if (ref.weight > 0) {
+      shares.push_back({ref.weight, std::move(endpoints.backends)});
+    }
   }
-  if (!shares.empty()) resolved.backends = weighted(shares);
+  if (!shares.empty()) {
+    Weighted weights = weighted(shares, refused);
+    resolved.backends = std::move(weights.backends);
+    resolved.refused_weight = weights.refused_weight;
+  }
   return resolved;
 }
 

@@ -1,8 +1,8 @@
 // A TLSRoute's backendRefs to the weighted backends of its route. Each ref is a Service in the
 // route's namespace, or in another one that a ReferenceGrant opens to TLSRoutes of the route's
 // namespace; its weight is shared out among the Service's ready endpoints. A ref that cannot be
-// used gives its share to no one outside the route: the route's other usable refs take it, and
-// with none the route has no backends (its clients are refused).
+// used (or whose Service has no ready endpoint) has its share of the connections refused, as the
+// Gateway API asks: never sent elsewhere; with no usable ref the route has no backends at all.
 #pragma once
 
 #include <set>
@@ -23,6 +23,7 @@ inline constexpr std::int64_t kEndpointWeightScale = 10'000;
 struct ResolvedBackendRefs {
   std::vector<snapshot::Backend> backends;  // sorted by address and port, each once
   Condition resolved_refs;                  // ResolvedRefs, or the first ref's InvalidKind, RefNotPermitted, BackendNotFound
+  std::uint32_t refused_weight = 0;         // the unusable refs' share on the backends' scale (Route::refused_weight)
 };
 
 // Problems go to `claims`, reported on `route`.

@@ -148,7 +148,10 @@ GatewayApiStatus claim_tls_routes(const model::ClusterState& state, const Gatewa
       // The Gateway API rejects the connection of a route without usable backends; a TLS alert
       // would tell the client more, but its conformance suite takes only a reset or a close.
       claimed.refusal = snapshot::Refusal::close;
-      if (annotated) claimed.backends = backends.backends;
+      if (annotated) {
+        claimed.backends = backends.backends;
+        if (!claimed.backends.empty()) claimed.refused_weight = backends.refused_weight;
+      }
       own.routes.push_back({owner, std::move(claimed)});
     }
     claims.routes.insert(claims.routes.end(), own.routes.begin(), own.routes.end());

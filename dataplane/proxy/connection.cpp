@@ -398,8 +398,14 @@ void Connection::route() {
     refuse(tls::AlertDescription::internal_error, metrics::Outcome::no_backend, "the route has no backends");
     return;
   }
+  const std::size_t first = target->first_backend(worker_.index());
+  if (first >= target->backends().size()) {
+    refuse(tls::AlertDescription::internal_error, metrics::Outcome::no_backend,
+           "the connection fell on the route's refused_weight share");
+    return;
+  }
   const auto& settings = worker_.settings();
-  setup_->attempts.emplace(target->backends().size(), target->first_backend(worker_.index()),
+  setup_->attempts.emplace(target->backends().size(), first,
                            BackendAttempts::Limits{settings.max_connect_attempts,
                                                    limits.connect_timeout.count() > 0 ? limits.connect_timeout
                                                                                       : settings.connect_timeout,

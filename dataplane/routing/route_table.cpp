@@ -9,9 +9,11 @@
 namespace snigate::routing {
 namespace {
 
-std::vector<std::uint32_t> weights_of(const std::vector<snapshot::Backend>& backends) {
+// The balancer's weights: the backends', then the refused share as one more, last.
+std::vector<std::uint32_t> weights_of(const std::vector<snapshot::Backend>& backends, std::uint32_t refused_weight) {
   std::vector<std::uint32_t> weights;
   for (const auto& backend : backends) weights.push_back(backend.weight);
+  if (refused_weight > 0 && !backends.empty()) weights.push_back(refused_weight);
   return weights;
 }
 
@@ -35,7 +37,7 @@ RouteTarget::RouteTarget(std::string name, const std::vector<snapshot::Backend>&
       proxy_protocol_(proxy_protocol),
       allow_source_ranges_(std::move(allow_source_ranges)),
       source_alpn_routes_(std::move(alpn_routes)),
-      balancer_(weights_of(backends), workers, first),
+      balancer_(weights_of(backends, limits.refused_weight), workers, first),
       metrics_(metrics ? std::move(metrics) : std::make_shared<metrics::RouteMetrics>(workers)),
       limits_(limits) {
   if (limits_.source_connection_rate.limits()) {

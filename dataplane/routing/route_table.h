@@ -25,10 +25,12 @@ struct RouteLimits {
   std::chrono::milliseconds idle_timeout{0};
   snapshot::SourceConnectionRate source_connection_rate{};
   snapshot::Refusal refusal = snapshot::Refusal::alert;  // how a client over them (or without a backend) is turned away
+  std::uint32_t refused_weight = 0;  // the share of clients refused, beside the backends' weights
   bool operator==(const RouteLimits&) const = default;
   static RouteLimits of(const snapshot::Route& route) {
     return {route.max_connections, std::chrono::milliseconds(route.connect_timeout_ms),
-            std::chrono::milliseconds(route.idle_timeout_ms), route.source_connection_rate, route.refusal};
+            std::chrono::milliseconds(route.idle_timeout_ms), route.source_connection_rate, route.refusal,
+            route.refused_weight};
   }
 };
 
@@ -72,6 +74,7 @@ class RouteTarget {
   static constexpr std::size_t kAlpnProtocolsConsidered = 32;
 
   // The backend `worker` should try first; on failure callers continue with the following ones.
+  // backends().size() when the pick falls on the route's refused_weight: that client is refused.
   std::size_t first_backend(std::size_t worker) const { return balancer_.pick(worker); }
 
   // The route's counters: `worker`'s own, written on its thread only; all of them, for a scrape.

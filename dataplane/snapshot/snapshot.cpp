@@ -188,7 +188,7 @@ Route read_route(const element& entry, const std::string& where) {
   const object fields = require_only_keys(
       entry, where,
       {"hostname", "wildcard", "backends", "proxy_protocol", "allow_source_ranges", "alpn_routes", "max_connections",
-       "connect_timeout_ms", "idle_timeout_ms", "source_connection_rate", "refusal"});
+       "connect_timeout_ms", "idle_timeout_ms", "source_connection_rate", "refusal", "refused_weight"});
   const auto name = string_of(find(fields, "hostname"));
   if (!name) reject(where, "\"hostname\" must be a string");
   auto normalized = hostname::normalize(*name, /*allow_wildcard=*/true);
@@ -227,6 +227,9 @@ Route read_route(const element& entry, const std::string& where) {
     } else {
       reject(where, "\"refusal\" must be \"alert\" or \"close\"");
     }
+  }
+  if (find(fields, "refused_weight")) {
+    route.refused_weight = static_cast<std::uint32_t>(read_unsigned(fields, "refused_weight", where, 1, kMaxWeight));
   }
   return route;
 }
@@ -417,6 +420,10 @@ std::string encode(const Snapshot& snapshot) {
     if (route.refusal != Refusal::alert) {
       out += ",\"refusal\":";
       append_string(out, to_string(route.refusal));
+    }
+    if (route.refused_weight > 0) {
+      out += ",\"refused_weight\":";
+      out += std::to_string(route.refused_weight);
     }
     if (const auto& rate = route.source_connection_rate; rate.limits()) {
       out += ",\"source_connection_rate\":{\"burst\":" + std::to_string(rate.burst) +

@@ -78,6 +78,10 @@ struct Route {
   // Per client address (IPv6 clients by their /64), over the route and its ALPN routes together.
   SourceConnectionRate source_connection_rate;
   Refusal refusal = Refusal::alert;
+  // 0: none. Otherwise the weight of a share of the route's clients that is refused (as when it
+  // has no backends) rather than sent to `backends`: of every refused_weight + the backends'
+  // weights connections, refused_weight are refused. The Gateway API's invalid backendRefs.
+  std::uint32_t refused_weight = 0;
   bool operator==(const Route&) const = default;
   bool is_wildcard() const { return hostname.starts_with("*."); }
 };

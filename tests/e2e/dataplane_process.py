@@ -30,7 +30,7 @@ def route(hostname: str, *ports: int, wildcard: str | None = None, proxy_protoco
           address: str = "127.0.0.1", allow_source_ranges: list[str] | None = None,
           alpn_routes: dict[tuple[str, ...], int] | None = None, max_connections: int | None = None,
           idle_timeout_ms: int | None = None, source_connection_rate: dict | None = None,
-          refusal: str | None = None) -> dict:
+          refusal: str | None = None, refused_weight: int | None = None) -> dict:
     """alpn_routes: protocols -> the port of the backend that takes clients offering any of them."""
     entry = {"hostname": hostname, "proxy_protocol": proxy_protocol,
              "backends": [{"address": address, "port": port, "weight": 1} for port in ports]}
@@ -46,6 +46,8 @@ def route(hostname: str, *ports: int, wildcard: str | None = None, proxy_protoco
         entry["source_connection_rate"] = source_connection_rate
     if refusal is not None:
         entry["refusal"] = refusal
+    if refused_weight is not None:
+        entry["refused_weight"] = refused_weight
     if alpn_routes:
         entry["alpn_routes"] = [{"protocols": list(protocols), "backends": [{"address": address, "port": port}]}
                                 for protocols, port in alpn_routes.items()]

@@ -124,6 +124,28 @@ def test_a_route_refusing_by_close_sends_no_alert(backend_factory, dataplane_fac
     assert dataplane.metric_reaches('snigate_connections_total{route="gone.example.com",outcome="no_backend"}', 2) == 2
 
 
+def test_a_routes_refused_weight_refuses_its_share_and_serves_the_rest(backend_factory, dataplane_factory):
+    """The Gateway API's invalid backendRef: of every 3 connections (backend weight 2, refused 1),
+    one is refused, never sent to the backend or anywhere else."""
+    web = backend_factory("web.example.com")
+    weighted = route("web.example.com", web.port, refusal="close", refused_weight=1)
+    weighted["backends"][0]["weight"] = 2
+    dataplane = dataplane_factory(routes=snapshot(1, [weighted]))
+    served = refused = 0
+    for _ in range(30):
+        try:
+            with python_connect(dataplane.port, "web.example.com") as tls:
+                assert peer_common_name(tls) == "web.example.com"
+                served += 1
+        except (ssl.SSLEOFError, ConnectionResetError):
+            refused += 1
+    # Each of the 2 workers keeps its own exact 2:1 sequence from its own starting place, and the
+    # kernel spreads connections between them: a third refused, give or take one per worker.
+    assert served + refused == 30 and 8 <= refused <= 12, (served, refused)
+    assert dataplane.metric_reaches('snigate_connections_total{route="web.example.com",outcome="no_backend"}',
+                                    refused) == refused
+
+
 def test_a_route_with_source_ranges_serves_clients_inside_them_and_denies_the_rest(backend_factory, dataplane_factory):
     office = backend_factory("office.example.com")
     wild = backend_factory("wild.example.com")

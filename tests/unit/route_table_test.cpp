@@ -165,6 +165,27 @@ TEST(RouteTable, AnUnchangedRouteKeepsItsTargetAndItsPlaceInTheRotation) {
   EXPECT_EQ(picks, (std::vector<std::size_t>{picks[0], (picks[0] + 1) % 3, (picks[0] + 2) % 3}));
 }
 
+// The Gateway API's invalid backendRef: its weight's share of the clients is refused, the rest go
+// to the route's backends in their proportions.
+TEST(RouteTable, ARoutesRefusedWeightTakesItsShareOfThePicks) {
+  Route shop = route("shop.example.com");
+  shop.backends = {Backend{"10.0.0.1", 443, 2}, Backend{"10.0.0.2", 443, 1}};
+  shop.refused_weight = 1;
+  const RouteTable table(snapshot_of({shop}), 1);
+  const RouteTarget* target = table.lookup("shop.example.com");
+  ASSERT_NE(target, nullptr);
+  EXPECT_EQ(target->backends().size(), 2u);
+  std::vector<int> picked(3, 0);
+  for (int i = 0; i < 400; ++i) ++picked.at(target->first_backend(0));
+  EXPECT_EQ(picked, (std::vector<int>{200, 100, 100}));  // index 2: refused
+
+  // Changing only the refused share makes a new target: the old one's rotation would not know it.
+  Route halved = shop;
+  halved.refused_weight = 3;
+  const RouteTable next(snapshot_of({halved}), 1, &table);
+  EXPECT_NE(next.lookup("shop.example.com"), target);
+}
+
 TEST(RouteTable, AChangedRouteGetsANewTarget) {
   const Route shop = route("shop.example.com");
   const RouteTable first(snapshot_of({shop}), 1);

@@ -428,6 +428,18 @@ TEST(Snapshot, RefusalIsReadAndWrittenOnlyWhenClose) {
   EXPECT_EQ(rejection_after([](json& d) { route1(d)["refusal"] = "reset"; }), R"(route 1: "refusal" must be "alert" or "close")");
 }
 
+TEST(Snapshot, RefusedWeightIsReadAndWrittenOnlyWhenSet) {
+  auto document = valid_document();
+  route1(document)["refused_weight"] = 3;
+  const Snapshot snapshot = decode(document.dump());
+  EXPECT_EQ(snapshot.routes[1].refused_weight, 3u);
+  EXPECT_EQ(snapshot.routes[0].refused_weight, 0u);
+  EXPECT_EQ(decode(encode(snapshot)), snapshot);
+  EXPECT_EQ(json::parse(encode(snapshot))["routes"][1]["refused_weight"], 3);
+  EXPECT_FALSE(json::parse(encode(snapshot))["routes"][0].contains("refused_weight"));
+  EXPECT_EQ(rejection_after([](json& d) { route1(d)["refused_weight"] = 0; }), R"(route 1: "refused_weight" 0 out of range 1-1000000)");
+}
+
 TEST(Snapshot, RouteTimeoutsAreReadAndWrittenOnlyWhenSet) {
   auto document = valid_document();
   route1(document)["connect_timeout_ms"] = 750;

@@ -91,6 +91,7 @@ inline std::vector<std::string> rendered_weighted_routes(const snapshot::Snapsho
     for (const auto& backend : route.backends) {
       line += " " + backend.address + ":" + std::to_string(backend.port) + " w" + std::to_string(backend.weight);
     }
+    if (route.refused_weight > 0) line += " refused w" + std::to_string(route.refused_weight);
     lines.push_back(line);
   }
   return lines;

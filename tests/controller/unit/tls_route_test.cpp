@@ -172,8 +172,15 @@ std::vector<Row> backend_rows() {
       {"WeightZeroGetsNoTraffic", routed(json::array({backend_ref("web", 443, 0), backend_ref("api", 443, 5)})),
        {"a.example.com -> 10.0.0.2:8443 w1 10.0.0.3:8443 w1"}, {}},
       {"OnlyWeightZeroIsRefused", routed(json::array({backend_ref("web", 443, 0)})), {"a.example.com -> refused"}, {}},
-      {"InvalidRefsShareGoesToTheRoutesOwnValidRefs", routed(json::array({backend_ref("web", 443, 50), backend_ref("ghost", 443, 50)})),
-       {"a.example.com -> 10.0.0.1:8443 w1"}, {"TLSRoute shop/r BackendNotFound"}},
+      // The Gateway API: an invalid ref's share of the connections is refused, never sent elsewhere.
+      {"InvalidRefsShareIsRefused", routed(json::array({backend_ref("web", 443, 50), backend_ref("ghost", 443, 50)})),
+       {"a.example.com -> 10.0.0.1:8443 w1 refused w1"}, {"TLSRoute shop/r BackendNotFound"}},
+      // 30 + 30 (api's 60 over two endpoints) against 20, on the 1/10,000 scale of the heaviest.
+      {"InvalidRefsShareIsOnTheEndpointsScale", routed(json::array({backend_ref("api", 443, 60), backend_ref("ghost", 443, 20)})),
+       {"a.example.com -> 10.0.0.2:8443 w10000 10.0.0.3:8443 w10000 refused w6667"}, {"TLSRoute shop/r BackendNotFound"}},
+      {"AServiceWithoutReadyEndpointsHasItsShareRefused",
+       routed(json::array({backend_ref("web", 443, 1), backend_ref("idle", 443, 3)}), {.services = {service("idle", json::object())}}),
+       {"a.example.com -> 10.0.0.1:8443 w3333 refused w10000"}, {"TLSRoute shop/r NoReadyEndpoints"}},
       {"TwoRefsToOneServiceAddUp", routed(json::array({backend_ref("web", 443, 1), backend_ref("web", 443, 1), backend_ref("api", 443, 1)})),
        {"a.example.com -> 10.0.0.1:8443 w4 10.0.0.2:8443 w1 10.0.0.3:8443 w1"}, {}},
   };
