@@ -49,12 +49,13 @@ json listener_status(const json& current, const translate::ListenerStatus& liste
                      const std::string& now) {
   json kinds = json::array();
   for (const auto& kind : listener.supported_kinds) kinds.push_back({{"group", kind.group}, {"kind", kind.kind}});
-  const Condition listener_programmed = !listener.accepted.status ? Condition{false, "Invalid", "the listener is not accepted"}
-                                        : programmed              ? Condition{true, "Programmed", ""}
-                                                                  : Condition{false, "Pending", "the dataplane has not acknowledged the routes yet"};
+  const Condition listener_programmed = !listener.accepted.status  ? Condition{false, "Invalid", "the listener is not accepted"}
+                                        : listener.conflicted.status ? Condition{false, "Invalid", "the listener is conflicted"}
+                                        : programmed                 ? Condition{true, "Programmed", ""}
+                                                                     : Condition{false, "Pending", "the dataplane has not acknowledged the routes yet"};
   const json conditions = json::array({condition("Accepted", listener.accepted, generation),
                            condition("ResolvedRefs", listener.resolved_refs, generation),
-                           condition("Conflicted", {false, "NoConflicts", ""}, generation),
+                           condition("Conflicted", listener.conflicted, generation),
                            condition("Programmed", listener_programmed, generation)});
   return {{"name", listener.name},
           {"supportedKinds", kinds},

@@ -26,6 +26,9 @@ struct ListenerStatus {
   int attached_routes = 0;  // TLSRoutes that claim at least one name through this listener
   Condition accepted;       // Accepted, or UnsupportedProtocol, UnsupportedValue, PortUnavailable
   Condition resolved_refs;  // ResolvedRefs, or InvalidRouteKinds
+  // True (HostnameConflict) when an earlier TLS passthrough listener of the Gateway takes the same
+  // port and hostname: this one attaches no route.
+  Condition conflicted{false, "NoConflicts", ""};
   bool operator==(const ListenerStatus&) const = default;
 };
 

@@ -86,6 +86,24 @@ ListenerStatus evaluate_listener(const model::Gateway& gateway, const model::Gat
     status.accepted = failed("PortUnavailable", "listener " + listener.name + ": port " + std::to_string(listener.port) +
                                                     " is not a port the dataplane serves (--gateway-listener-ports)");
   }
+  if (status.accepted.status) {
+    const auto same_name = [](const std::optional<std::string>& a, const std::optional<std::string>& b) {
+      if (!a || !b) return !a && !b;
+      return hostname::normalize(*a, true) == hostname::normalize(*b, true);
+    };
+    for (const auto& earlier : gateway.listeners) {
+      if (&earlier == &listener) break;
+      if (earlier.protocol == "TLS" && earlier.tls_mode == "Passthrough" && earlier.port == listener.port &&
+          same_name(earlier.hostname, listener.hostname)) {
+        status.conflicted = {true, "HostnameConflict",
+                             "listener " + listener.name + ": listener " + earlier.name + ", earlier, takes port " +
+                                 std::to_string(listener.port) + " and hostname \"" + listener.hostname.value_or("") +
+                                 "\" already; this one attaches no route"};
+        claims.report(owner, "HostnameConflict", status.conflicted.message);
+        break;
+      }
+    }
+  }
   if (!status.accepted.status) claims.report(owner, status.accepted.reason, status.accepted.message);
   if (!status.resolved_refs.status) claims.report(owner, status.resolved_refs.reason, status.resolved_refs.message);
   if (listener.namespaces_from == "Selector" && listener.namespace_selector) {
@@ -123,7 +141,7 @@ bool admits_namespace(const model::ClusterState& state, const model::Gateway& ga
 }
 
 bool admits_tls_routes(const ListenerStatus& listener) {
-  return listener.accepted.status && std::any_of(listener.supported_kinds.begin(), listener.supported_kinds.end(),
+  return listener.accepted.status && !listener.conflicted.status && std::any_of(listener.supported_kinds.begin(), listener.supported_kinds.end(),
                                                  [](const model::RouteGroupKind& kind) { return kind.kind == kTlsRoute; });
 }
 

@@ -79,6 +79,18 @@ TEST(GatewayApiStatusJson, GatewayWithoutAServableListenerIsAcceptedAndProgramme
   EXPECT_EQ(status["listeners"][0]["supportedKinds"], json::array());
 }
 
+TEST(GatewayApiStatusJson, AConflictedListenerSaysSoAndIsNotProgrammed) {
+  translate::GatewayStatus gateway{{.kind = "Gateway", .namespace_name = "edge", .name = "edge"}, 1, {}};
+  translate::ListenerStatus second{"second", {{"gateway.networking.k8s.io", "TLSRoute"}}, 0, {true, "Accepted", ""}, {true, "ResolvedRefs", ""}};
+  second.conflicted = {true, "HostnameConflict", "listener first takes it"};
+  gateway.listeners.push_back(second);
+  const json status = gateway_status(json(), gateway, true, {}, kNow);
+  EXPECT_EQ(status["listeners"][0]["conditions"][2]["type"], "Conflicted");
+  EXPECT_EQ(status["listeners"][0]["conditions"][2]["status"], "True");
+  EXPECT_EQ(status["listeners"][0]["conditions"][2]["reason"], "HostnameConflict");
+  EXPECT_EQ(status["listeners"][0]["conditions"][3]["reason"], "Invalid");
+}
+
 TEST(GatewayApiStatusJson, GatewayClassIsAcceptedWithItsFeaturesSorted) {
   const json status = gateway_class_status(json(), {{.kind = "GatewayClass", .name = "snigate"}, 3}, kNow);
   EXPECT_EQ(status["conditions"][0]["reason"], "Accepted");

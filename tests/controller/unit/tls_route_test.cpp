@@ -292,6 +292,28 @@ TEST(TLSRoute, StatusOfRoutesGatewaysAndListeners) {
   EXPECT_EQ(status.routes[2].parents[0].resolved_refs, (Condition{true, "ResolvedRefs", ""}));
 }
 
+// Two TLS passthrough listeners of one Gateway on the same port and hostname: the later one is
+// Conflicted (HostnameConflict) and attaches no route; the earlier one serves.
+TEST(TLSRoute, ALaterListenerOnTheSamePortAndHostnameIsConflicted) {
+  const Objects state = with_gateway(
+      json::array({shared(listener("first", "a.example.com")), shared(listener("second", "a.example.com")),
+                   shared(listener("other", "b.example.com"))}),
+      {tls_route("r", {}), tls_route("pinned", {.parents = json::array({with(parent("edge", "edge"), "/sectionName", "second")})})});
+  const Translation translation = translate_objects(state);
+  const GatewayStatus& gateway = translation.gateway_api.gateways.at(0);
+  EXPECT_FALSE(gateway.listeners[0].conflicted.status);
+  EXPECT_EQ(gateway.listeners[1].conflicted, (Condition{true, "HostnameConflict", gateway.listeners[1].conflicted.message}));
+  EXPECT_FALSE(gateway.listeners[2].conflicted.status);
+  EXPECT_EQ(gateway.listeners[0].attached_routes, 1);
+  EXPECT_EQ(gateway.listeners[1].attached_routes, 0);
+  const auto& routes = translation.gateway_api.routes;
+  ASSERT_EQ(routes.size(), 2u);  // by name: pinned, r
+  EXPECT_EQ(routes[0].parents.at(0).accepted.reason, "NotAllowedByListeners");
+  EXPECT_TRUE(routes[1].parents.at(0).accepted.status);
+  const auto problems = rendered_problems(translation.problems);
+  EXPECT_NE(std::find(problems.begin(), problems.end(), "Gateway edge/edge HostnameConflict"), problems.end());
+}
+
 TEST(TLSRoute, HostnameIntersection) {
   EXPECT_EQ(hostname_intersection("a.example.com", "a.example.com"), "a.example.com");
   EXPECT_EQ(hostname_intersection("*.example.com", "a.b.example.com"), "a.b.example.com");
