@@ -112,18 +112,18 @@ Flags:
   --listen ADDR:PORT           address to accept clients on; repeatable, IPv4 or [IPv6]
                                (default, without any --proxy-protocol-listen: 0.0.0.0:8443 and,
                                where the host has IPv6, [::]:8443)
-  --proxy-protocol-listen ADDR:PORT
-                               address to accept clients on behind a load balancer that sends
-                               a PROXY protocol header (v1 or v2) first: its client address is
-                               the one logged, matched against source ranges and passed on;
-                               a connection without a valid header within the hello deadline
-                               is closed (repeatable; needs --proxy-protocol-from)
   --scoped-listen ADDR:PORT    address to accept clients on for the routes whose listen_port is
                                PORT, and for no others: no unscoped route, no default backend;
                                a name without a route there is refused by closing the
                                connection, without a TLS alert (repeatable, IPv4 or [IPv6]; the
                                default --listen still applies; PORT must not also be a --listen
                                or --proxy-protocol-listen port on an overlapping address)
+  --proxy-protocol-listen ADDR:PORT
+                               address to accept clients on behind a load balancer that sends
+                               a PROXY protocol header (v1 or v2) first: its client address is
+                               the one logged, matched against source ranges and passed on;
+                               a connection without a valid header within the hello deadline
+                               is closed (repeatable; needs --proxy-protocol-from)
   --proxy-protocol-from CIDRS  comma-separated load balancer addresses (10.0.0.0/16,fd00::/8)
                                trusted to send PROXY headers; others are refused on those
                                listeners (repeatable)
