@@ -119,7 +119,7 @@ class RouteTable {
   const RouteTarget* lookup(std::string_view server_name) const { return lookup(kUnscoped, server_name); }
   // The same target, owned: a connection keeps its route, not the table, once it has routed.
   std::shared_ptr<const RouteTarget> find(ListenScope scope, std::string_view server_name) const {
-    // The plain listeners' lookup pays this one branch, nothing more, for the scoped ones.
+    // All the scoped listeners cost the plain ones: this branch (no allocation, no map lookup).
     if (scope == kUnscoped) return unscoped_.find(server_name);
     const auto names = scoped_.find(scope);
     return names != scoped_.end() ? names->second.find(server_name) : nullptr;
