@@ -39,6 +39,22 @@ void GatewayServiceProvisioner::apply(const translate::GatewayServicePlan& plan)
     return;
   }
   const std::string base = "/api/v1/namespaces/" + settings_.namespace_name + "/services/";
+  // Sends one request; logs `done` or why it failed (a 404 is done too: a deletion's work is done).
+  const auto send = [&](const web::http::method& method, const std::string& path, const nlohmann::json& body,
+                        const std::string& content_type, const nlohmann::json& fields, const std::string& done) {
+    try {
+      const ApiResponse response = api_.send(method, path, body, content_type);
+      if (response.ok() || (method == web::http::methods::DEL && response.status == 404)) {
+        log::write(log::Level::info, done, fields);
+        return true;
+      }
+      log::write(log::Level::warn, "cannot " + method + " a Gateway's Service", with_error(fields, response.describe()));
+    } catch (const ApiUnreachable& error) {
+      log::write(log::Level::warn, "cannot " + method + " a Gateway's Service", with_error(fields, error.what()));
+    }
+    return false;
+  };
+
   std::map<std::string, translate::GatewayService> still_applied;
   for (const auto& wanted : plan.wanted) {
     deleted_.erase(wanted.name);
@@ -46,39 +62,20 @@ void GatewayServiceProvisioner::apply(const translate::GatewayServicePlan& plan)
       still_applied.insert(*earlier);
       continue;
     }
-    const nlohmann::json fields = {{"service", settings_.namespace_name + "/" + wanted.name}, {"gateway", wanted.gateway}};
-    try {
-      const ApiResponse response = api_.send(web::http::methods::PATCH, base + wanted.name + "?fieldManager=" + kFieldManager + "&force=true",
-                                             gateway_service_manifest(wanted, settings_), "application/apply-patch+yaml");
-      if (response.ok()) {
-        still_applied.emplace(wanted.name, wanted);
-        log::write(log::Level::info, "Gateway Service applied", fields);
-      } else {
-        log::write(log::Level::warn, "cannot apply a Gateway's Service", with_error(fields, response.describe()));
-      }
-    } catch (const ApiUnreachable& error) {
-      log::write(log::Level::warn, "cannot apply a Gateway's Service", with_error(fields, error.what()));
+    if (send(web::http::methods::PATCH, base + wanted.name + "?fieldManager=" + kFieldManager + "&force=true",
+             gateway_service_manifest(wanted, settings_), "application/apply-patch+yaml",
+             {{"service", settings_.namespace_name + "/" + wanted.name}, {"gateway", wanted.gateway}}, "Gateway Service applied")) {
+      still_applied.emplace(wanted.name, wanted);
     }
   }
   applied_ = std::move(still_applied);
 
   std::set<std::string> still_deleted;
   for (const auto& name : plan.unwanted) {
-    if (deleted_.contains(name)) {
+    if (deleted_.contains(name) ||
+        send(web::http::methods::DEL, base + name, nlohmann::json::object(), "application/json",
+             {{"service", settings_.namespace_name + "/" + name}}, "Gateway Service deleted: no Gateway of ours wants it")) {
       still_deleted.insert(name);
-      continue;
-    }
-    const nlohmann::json fields = {{"service", settings_.namespace_name + "/" + name}};
-    try {
-      const ApiResponse response = api_.send(web::http::methods::DEL, base + name, nlohmann::json::object());
-      if (response.ok() || response.status == 404) {
-        still_deleted.insert(name);
-        log::write(log::Level::info, "Gateway Service deleted: no Gateway of ours wants it", fields);
-      } else {
-        log::write(log::Level::warn, "cannot delete a Gateway's Service", with_error(fields, response.describe()));
-      }
-    } catch (const ApiUnreachable& error) {
-      log::write(log::Level::warn, "cannot delete a Gateway's Service", with_error(fields, error.what()));
     }
   }
   deleted_ = std::move(still_deleted);

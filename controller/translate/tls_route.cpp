@@ -140,7 +140,8 @@ void give_addresses(const model::ClusterState& state, const GatewayServiceSettin
     gateway.status.addresses.emplace();
     const auto wanted = listener_ports.find(key);
     if (wanted == listener_ports.end()) continue;  // nothing to serve: no Service, nothing to wait for
-    const std::string service = settings.namespace_name + "/" + gateway_service_name(gateway.gateway->meta.namespace_name, gateway.gateway->meta.name);
+    const std::string service =
+        settings.namespace_name + "/" + gateway_service_name(gateway.gateway->meta.namespace_name, gateway.gateway->meta.name);
     if (const auto current = assignment.current.find(key); current != assignment.current.end()) {
       gateway.address = current->second;
       *gateway.status.addresses = current->second.addresses;
