@@ -44,6 +44,10 @@ rejected=(
   gatewayAPI.controllerName=snigate
   gatewayAPI.gatewayClass.name=Not_A_Name
   gatewayAPI.enabled=auto
+  gatewayAPI.addressPerGateway.dataplanePorts=10443
+  gatewayAPI.addressPerGateway.dataplanePorts=443-458
+  gatewayAPI.addressPerGateway.serviceType=External
+  gatewayAPI.addressPerGateway.ports=10443-10458
 )
 for setting in "${rejected[@]}"; do
   if output="$(render snigate snigate-system defaults --set "${setting}" 2>&1)"; then
@@ -64,7 +68,9 @@ accepted=(kind=DaemonSet service.type=NodePort service.nodePort=30080 dataplane.
   gatewayAPI.installCRDs=true gatewayAPI.enabled=false 'gatewayAPI.controllerName=example.com/edge'
   'dataplane.proxyProtocol.enabled=true,dataplane.proxyProtocol.trustedCIDRs={10.0.0.0/16}'
   'grafanaDashboard.enabled=true,grafanaDashboard.labelValue=1'
-  'grafanaDashboard.labelKey=grafana.example.com/dashboard,grafanaDashboard.namespace=monitoring')
+  'grafanaDashboard.labelKey=grafana.example.com/dashboard,grafanaDashboard.namespace=monitoring'
+  'gatewayAPI.addressPerGateway.dataplanePorts=20000-20000,gatewayAPI.addressPerGateway.serviceType=ClusterIP'
+  gatewayAPI.addressPerGateway.enabled=false)
 for setting in "${accepted[@]}"; do
   render snigate snigate-system defaults --set "${setting}" >/dev/null || { echo "FAIL: --set ${setting} was rejected"; exit 1; }
   echo "ok accepted ${setting}"
@@ -77,6 +83,9 @@ refused_by_template=(
   'kind=DaemonSet,podDisruptionBudget.minAvailable=50%|a DaemonSet takes an integer'
   'kind=DaemonSet,autoscaling.enabled=true|autoscaling.enabled needs kind: Deployment'
   'hostNetwork=true,dataplane.hostPort=443|with hostNetwork the node'"'"'s port is dataplane.port'
+  'gatewayAPI.addressPerGateway.dataplanePorts=10458-10443|want FIRST-LAST with 1024 <= FIRST <= LAST <= 65535'
+  'gatewayAPI.addressPerGateway.dataplanePorts=65530-70000|want FIRST-LAST with 1024 <= FIRST <= LAST <= 65535'
+  'gatewayAPI.addressPerGateway.dataplanePorts=8000-9000|includes dataplane.port 8443'
 )
 for case in "${refused_by_template[@]}"; do
   setting="${case%%|*}" wanted="${case#*|}"
