@@ -373,7 +373,7 @@ def check_defaults(r):
 def check_gateway_api_defaults(r, controller_args):
     r.expect(flag(controller_args, "gateway-api") is None
              and flag(controller_args, "gateway-controller-name") == "snigate.io/gateway-controller"
-             and flag(controller_args, "gateway-listener-ports") == "443", "Gateway API on, listeners on the Service's port")
+             and flag(controller_args, "gateway-listener-ports") is None, "Gateway API on, listeners on any port")
     r.expect(not r.all("CustomResourceDefinition"), "no Gateway API CRDs by default")
     r.expect(not r.all("GatewayClass"), "no GatewayClass while the cluster does not serve the kind")
     served = Rendering(render(None, api_versions=["gateway.networking.k8s.io/v1/GatewayClass"]))
@@ -398,6 +398,8 @@ def check_gateway_api_defaults(r, controller_args):
         check_address_per_gateway(shared)
         r.expect(gateway_dataplane_ports(shared) is None and not shared.problems,
                  f"{settings[0]}: Gateways share the release's Service: {shared.problems}")
+    shared_args = Rendering(render(None, "gatewayAPI.addressPerGateway.enabled=false")).container("controller")["args"]
+    r.expect(flag(shared_args, "gateway-listener-ports") == "443", "one Service for every Gateway: listeners on its port")
 
 
 def check_daemonset_host_network(r):

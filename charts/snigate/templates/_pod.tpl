@@ -56,11 +56,9 @@ spec:
         {{- if .Values.gatewayAPI.enabled }}
         - --gateway-controller-name
         - {{ .Values.gatewayAPI.controllerName }}
-        - --gateway-listener-ports
-        - {{ .Values.service.port | quote }}
         {{- if include "snigate.addressPerGateway" . }}
         # Each Gateway a Service of its own, in this namespace, selecting these pods, its ports
-        # targeting the dataplane's scoped listeners below.
+        # (any listener port) targeting the dataplane's scoped listeners below.
         {{- $ports := splitList " " (include "snigate.gatewayDataplanePorts" .) }}
         - --gateway-dataplane-ports
         - {{ printf "%s-%s" (first $ports) (last $ports) | quote }}
@@ -70,6 +68,10 @@ spec:
         - {{ include "snigate.selectorFlag" . | quote }}
         - --gateway-service-type
         - {{ .Values.gatewayAPI.addressPerGateway.serviceType }}
+        {{- else }}
+        # Every Gateway on the release's Service: its port is the one listeners may use.
+        - --gateway-listener-ports
+        - {{ .Values.service.port | quote }}
         {{- end }}
         {{- else }}
         - --gateway-api
