@@ -8,6 +8,7 @@
 
 #include "events/event_recorder.h"
 #include "kube/gateway_api_status_writer.h"
+#include "kube/gateway_service_provisioner.h"
 #include "kube/ingress_status_writer.h"
 #include "kube/leader_elector.h"
 #include "kube/publish_service_reader.h"
@@ -33,7 +34,7 @@ translate::TranslationSettings translation_settings(const Options& options) {
   return {.ingress_classes = {options.controller_name, options.ingress_class},
           .default_backend = options.default_backend_service,
           .delegation = options.hostname_delegation,
-          .gateway_api = {options.gateway_controller_name, options.gateway_listener_ports}};
+          .gateway_api = {options.gateway_controller_name, options.gateway_listener_ports, options.gateway_services}};
 }
 
 // Every watched kind, each with its own reflector thread. The Gateway API kinds and Namespaces
@@ -187,7 +188,10 @@ int run_controller(const Options& options) {
     return store.read(
         [&](const model::ClusterState& state) { return kube::tls_routes_showing_our_parents(state, options.gateway_controller_name); });
   });
-  report::ReportWriter reporter(events, status_writer, gateway_api_status_writer, published_load_balancer,
+  std::optional<kube::GatewayServiceProvisioner> gateway_services;
+  if (options.gateway_services) gateway_services.emplace(api, *options.gateway_services, is_leader);
+  report::ReportWriter reporter(events, status_writer, gateway_api_status_writer, gateway_services ? &*gateway_services : nullptr,
+                                published_load_balancer,
                                 [&] { return pusher.acknowledged_offer(); }, stop);
 
   Reflectors reflectors(api, store, metrics, stop, reflector_settings(options), options.gateway_api);

@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <map>
 
 #include "comma_list.h"
 #include "io/endpoint_text.h"
@@ -49,6 +50,35 @@ std::vector<int> parse_ports(const std::string& flag, const std::string& text) {
   return ports;
 }
 
+// "FIRST-LAST" into the settings' range.
+void parse_port_range(const std::string& flag, const std::string& text, translate::GatewayServiceSettings& settings) {
+  const auto dash = text.find('-');
+  const auto number = [&](std::string_view item) {
+    int port = 0;
+    const auto [end, error] = std::from_chars(item.data(), item.data() + item.size(), port);
+    if (error != std::errc() || end != item.data() + item.size() || port < 1 || port > 65535) {
+      throw UsageError(flag + ": \"" + text + "\" is not a range FIRST-LAST of ports 1-65535");
+    }
+    return port;
+  };
+  if (dash == std::string::npos) number("");
+  settings.first_port = number(std::string_view(text).substr(0, dash));
+  settings.last_port = number(std::string_view(text).substr(dash + 1));
+  if (settings.last_port < settings.first_port) throw UsageError(flag + ": \"" + text + "\" ends before it starts");
+}
+
+// "KEY=VALUE,KEY=VALUE".
+std::map<std::string, std::string> parse_labels(const std::string& flag, const std::string& text) {
+  std::map<std::string, std::string> labels;
+  for (const auto& item : split_comma_list(text)) {
+    const auto equals = item.find('=');
+    if (equals == std::string::npos || equals == 0) throw UsageError(flag + ": \"" + item + "\" is not KEY=VALUE");
+    labels[item.substr(0, equals)] = item.substr(equals + 1);
+  }
+  if (labels.empty()) throw UsageError(flag + " needs at least one KEY=VALUE");
+  return labels;
+}
+
 std::string default_identity() {
   std::string base;
   if (const char* pod = std::getenv("POD_NAME"); pod && *pod) {
@@ -89,6 +119,21 @@ Flags:
                                   (default snigate.io/gateway-controller)
   --gateway-listener-ports P[,P]  the ports clients reach the dataplane on: Gateway listeners on
                                   other ports are not served, PortUnavailable (default 443)
+  --gateway-dataplane-ports FIRST-LAST
+                                  give each Gateway an address of its own: a Service per Gateway
+                                  with a listener to serve, in --gateway-service-namespace,
+                                  sending each listener port to a dataplane port of this range
+                                  (snigate-dataplane --scoped-listen on each) that serves that
+                                  Gateway's routes alone; listeners may then take any port, and
+                                  --gateway-listener-ports no longer applies (default: off, every
+                                  Gateway is served on the release's Service)
+  --gateway-service-namespace NS  where those Services are made (default $POD_NAMESPACE)
+  --gateway-service-selector K=V[,K=V]
+                                  the dataplane pods' labels: those Services' selector (required
+                                  with --gateway-dataplane-ports)
+  --gateway-service-type TYPE     LoadBalancer, NodePort or ClusterIP (default LoadBalancer); the
+                                  Gateway's status.addresses are the load balancer's, or for
+                                  the others the cluster IP
   --default-backend-service NS/NAME[:PORT]
                                   the catch-all: clients whose name no route matches (or who send
                                   none) go to this Service's endpoints (default: none, they are
@@ -136,6 +181,8 @@ Options parse_options(int argc, char** argv) {
   Options options;
   options.leader_election_namespace = std::getenv("POD_NAMESPACE") ? std::getenv("POD_NAMESPACE") : "default";
   options.identity = default_identity();
+  translate::GatewayServiceSettings gateway_services;
+  if (const char* pod_namespace = std::getenv("POD_NAMESPACE")) gateway_services.namespace_name = pod_namespace;
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
     auto value = [&]() -> std::string {
@@ -154,6 +201,15 @@ Options parse_options(int argc, char** argv) {
       options.gateway_api = mode == "auto";
     } else if (flag == "--gateway-controller-name") options.gateway_controller_name = value();
     else if (flag == "--gateway-listener-ports") options.gateway_listener_ports = parse_ports(flag, value());
+    else if (flag == "--gateway-dataplane-ports") parse_port_range(flag, value(), gateway_services);
+    else if (flag == "--gateway-service-namespace") gateway_services.namespace_name = value();
+    else if (flag == "--gateway-service-selector") gateway_services.selector = parse_labels(flag, value());
+    else if (flag == "--gateway-service-type") {
+      gateway_services.type = value();
+      if (gateway_services.type != "LoadBalancer" && gateway_services.type != "NodePort" && gateway_services.type != "ClusterIP") {
+        throw UsageError("--gateway-service-type must be LoadBalancer, NodePort or ClusterIP, not " + gateway_services.type);
+      }
+    }
     else if (flag == "--default-backend-service") options.default_backend_service = parse_default_backend(value());
     else if (flag == "--hostname-delegation") {
       if (const auto problem = options.hostname_delegation.add_rule(value())) throw UsageError("--hostname-delegation: " + *problem);
@@ -188,6 +244,17 @@ Options parse_options(int argc, char** argv) {
     } else if (flag == "--help" || flag == "-h") options.help = true;
     else if (flag == "--version") options.version = true;
     else throw UsageError("unknown flag " + flag + " (see --help)");
+  }
+  if (gateway_services.first_port != 0) {
+    if (gateway_services.selector.empty()) throw UsageError("--gateway-dataplane-ports needs --gateway-service-selector");
+    if (gateway_services.namespace_name.empty()) {
+      throw UsageError("--gateway-dataplane-ports needs --gateway-service-namespace (or $POD_NAMESPACE)");
+    }
+    // The translation finds the Services it made in the object store.
+    if (options.watch_namespace && *options.watch_namespace != gateway_services.namespace_name) {
+      throw UsageError("--gateway-service-namespace must be the --watch-namespace, where the controller sees Services");
+    }
+    options.gateway_services = std::move(gateway_services);
   }
   if (!options.help && !options.version && !options.dump_snapshot && !options.control_socket) {
     throw UsageError("--control-socket PATH is required (or --dump-snapshot)");

@@ -23,6 +23,8 @@ struct Options {
   bool gateway_api = true;  // --gateway-api auto: watch the Gateway API kinds (absent CRDs are waited for)
   std::string gateway_controller_name = "snigate.io/gateway-controller";
   std::vector<int> gateway_listener_ports = {443};
+  // An address per Gateway (--gateway-dataplane-ports and the --gateway-service-* flags); nullopt: off.
+  std::optional<translate::GatewayServiceSettings> gateway_services;
   std::optional<translate::DefaultBackendService> default_backend_service;
   translate::HostnameDelegation hostname_delegation;
   std::optional<std::string> publish_service;

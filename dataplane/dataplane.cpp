@@ -1,6 +1,7 @@
 #include "dataplane.h"
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "io/endpoint_text.h"
@@ -28,18 +29,26 @@ snapshot::Snapshot read_routes_file(const std::string& path) {
   }
 }
 
+std::set<routing::ListenScope> scoped_ports(const Options& options) {
+  std::set<routing::ListenScope> ports;
+  for (const auto& endpoint : options.scoped_listen) ports.insert(endpoint.port());
+  return ports;
+}
+
 }  // namespace
 
 Dataplane::Dataplane(Options options)
     : options_(std::move(options)),
-      routes_(options_.workers),
+      routes_(options_.workers, scoped_ports(options_)),
       limit_(options_.max_connections),
       hello_budget_(options_.proxy.client_hello_memory),
       backend_health_(options_.proxy.outlier_detection),
       signals_(io_, SIGTERM, SIGINT, SIGHUP),
       drain_timer_(io_) {
   if (!options_.routes_file.empty()) {
-    routes_.apply(read_routes_file(options_.routes_file), control::RouteStore::Ordering::any);
+    if (auto refusal = routes_.apply(read_routes_file(options_.routes_file), control::RouteStore::Ordering::any)) {
+      throw snapshot::InvalidSnapshot(options_.routes_file + ": snapshot rejected: " + *refusal);
+    }
   }
   const auto pipes = io::pipe_budget(options_.workers, io::read_pipe_user_pages_soft());
   // The smaller of what the open-file limit (main.cpp) and the pipe page limit allow.
@@ -52,7 +61,7 @@ Dataplane::Dataplane(Options options)
   for (std::size_t i = 0; i < options_.workers; ++i) {
     workers_.push_back(std::make_unique<proxy::Worker>(i, proxy::SharedState{options_.proxy, routes_, limit_, hello_budget_, backend_health_},
                                                        options_.listen, options_.optional_listen,
-                                                       options_.proxy_protocol_listen));
+                                                       options_.proxy_protocol_listen, options_.scoped_listen));
   }
   if (!options_.control_socket.empty()) {
     snapshot_server_ = std::make_unique<control::SnapshotServer>(io_, options_.control_socket,
@@ -113,7 +122,12 @@ void Dataplane::reload_routes_file() {
   try {
     auto snapshot = read_routes_file(options_.routes_file);
     auto generation = snapshot.generation;
-    routes_.apply(std::move(snapshot), control::RouteStore::Ordering::any);
+    if (auto refusal = routes_.apply(std::move(snapshot), control::RouteStore::Ordering::any)) {
+      // apply() counted it already.
+      log::write(log::Level::error, "routes file reload failed; keeping the current routes",
+                 {{"reason", options_.routes_file + ": snapshot rejected: " + *refusal}});
+      return;
+    }
     routes_.release_replaced();
     log::write(log::Level::info, "routes file reloaded", {{"file", options_.routes_file}, {"generation", generation}});
   } catch (const std::exception& error) {
@@ -197,7 +211,8 @@ std::string Dataplane::routes_document() {
     entry["connections"] = std::move(connections);
   };
   auto document = nlohmann::json::parse(snapshot::encode(table->snapshot()));
-  for (auto& route : document["routes"]) with_counts(route, route["hostname"].get<std::string>());
+  const auto& routes = table->snapshot().routes;
+  for (std::size_t i = 0; i < routes.size(); ++i) with_counts(document["routes"][i], routing::target_name(routes[i]));
   if (document.contains("default_backend")) with_counts(document["default_backend"], "default");
   return document.dump(2) + "\n";
 }

@@ -53,6 +53,25 @@ double parse_fraction(std::string_view text) {
   return value;
 }
 
+// Whether a connection to one could reach the other: SO_REUSEPORT lets both bind, and the kernel
+// would then share that port's clients between a scoped and a plain listener.
+bool overlap(const boost::asio::ip::tcp::endpoint& a, const boost::asio::ip::tcp::endpoint& b) {
+  return a.port() == b.port() && (a.address() == b.address() || a.address().is_unspecified() || b.address().is_unspecified());
+}
+
+void check_scoped_listen(const Options& options) {
+  for (const auto& scoped : options.scoped_listen) {
+    for (const auto* plain : {&options.listen, &options.optional_listen, &options.proxy_protocol_listen}) {
+      for (const auto& other : *plain) {
+        if (overlap(scoped, other)) {
+          throw std::invalid_argument("--scoped-listen " + io::endpoint_text(scoped) + " overlaps the plain listener " +
+                                      io::endpoint_text(other) + ": its clients would reach either");
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::chrono::milliseconds parse_duration(std::string_view text) {
@@ -93,6 +112,12 @@ Flags:
   --listen ADDR:PORT           address to accept clients on; repeatable, IPv4 or [IPv6]
                                (default, without any --proxy-protocol-listen: 0.0.0.0:8443 and,
                                where the host has IPv6, [::]:8443)
+  --scoped-listen ADDR:PORT    address to accept clients on for the routes whose listen_port is
+                               PORT, and for no others: no unscoped route, no default backend;
+                               a name without a route there is refused by closing the
+                               connection, without a TLS alert (repeatable, IPv4 or [IPv6]; the
+                               default --listen still applies; PORT must not also be a --listen
+                               or --proxy-protocol-listen port on an overlapping address)
   --proxy-protocol-listen ADDR:PORT
                                address to accept clients on behind a load balancer that sends
                                a PROXY protocol header (v1 or v2) first: its client address is
@@ -176,6 +201,9 @@ Options parse_options(int argc, const char* const argv[]) {
       options.version = true;
     } else if (flag == "--listen") {
       options.listen.push_back(with_flag(parse_endpoint));
+    } else if (flag == "--scoped-listen") {
+      options.scoped_listen.push_back(with_flag(parse_endpoint));
+      if (options.scoped_listen.back().port() == 0) throw std::invalid_argument("--scoped-listen needs a port, 1-65535");
     } else if (flag == "--proxy-protocol-listen") {
       options.proxy_protocol_listen.push_back(with_flag(parse_endpoint));
     } else if (flag == "--proxy-protocol-from") {
@@ -248,6 +276,7 @@ Options parse_options(int argc, const char* const argv[]) {
     options.listen.push_back(parse_endpoint("0.0.0.0:8443"));
     options.optional_listen.push_back(parse_endpoint("[::]:8443"));
   }
+  check_scoped_listen(options);
   if (options.workers == 0) options.workers = usable_cpus();
   if (const auto& outliers = options.proxy.outlier_detection; outliers.ejection <= std::chrono::milliseconds(0) ||
                                                              outliers.max_ejection < outliers.ejection) {

@@ -22,6 +22,8 @@ struct Options {
   std::vector<boost::asio::ip::tcp::endpoint> optional_listen;
   // Listeners whose clients come through a load balancer sending a PROXY protocol header.
   std::vector<boost::asio::ip::tcp::endpoint> proxy_protocol_listen;
+  // Listeners that serve only the routes whose listen_port is their port (a Gateway's address).
+  std::vector<boost::asio::ip::tcp::endpoint> scoped_listen;
   std::size_t workers = 0;
   std::string routes_file;
   std::string control_socket;

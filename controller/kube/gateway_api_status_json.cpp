@@ -85,8 +85,10 @@ json gateway_status(const json& current, const translate::GatewayStatus& wanted,
   // listeners saying why. Programmed says whether the dataplane holds what the Gateway routes.
   const Condition accepted = all_usable ? Condition{true, "Accepted", ""}
                                         : Condition{true, "ListenersNotValid", "some listeners cannot be served: see status.listeners"};
-  const Condition gateway_programmed =
-      programmed ? Condition{true, "Programmed", ""} : Condition{false, "Pending", "the dataplane has not acknowledged the routes yet"};
+  if (wanted.unprogrammable) programmed = false;
+  const Condition gateway_programmed = wanted.unprogrammable ? *wanted.unprogrammable
+                                       : programmed          ? Condition{true, "Programmed", ""}
+                                                             : Condition{false, "Pending", "the dataplane has not acknowledged the routes yet"};
   json status = json::object();
   if (!addresses.empty()) {
     json list = json::array();

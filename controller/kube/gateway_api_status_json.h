@@ -21,7 +21,8 @@ inline const std::vector<std::string> kSupportedFeatures = {"Gateway", "Referenc
 nlohmann::json gateway_class_status(const nlohmann::json& current, const translate::GatewayClassStatus& wanted, const std::string& now);
 
 // Accepted (Accepted; ListenersNotValid, still True, while some listener cannot be served),
-// Programmed (True once `programmed`: the dataplane holds the routes; else Pending), addresses, and
+// Programmed (True once `programmed`: the dataplane holds the routes; else Pending, or the
+// Gateway's own reason: AddressNotAssigned, NoResources), `addresses`, and
 // per listener Accepted, ResolvedRefs, Conflicted (NoConflicts) and Programmed.
 nlohmann::json gateway_status(const nlohmann::json& current, const translate::GatewayStatus& wanted, bool programmed,
                               const translate::LoadBalancerStatus& addresses, const std::string& now);

@@ -123,7 +123,7 @@ void GatewayApiStatusWriter::write(const translate::GatewayApiStatus& status, co
   if (!leading) return;
 
   std::vector<std::pair<translate::ObjectRef, GatewayWanted>> gateways;
-  for (const auto& entry : status.gateways) gateways.emplace_back(entry.gateway, GatewayWanted{entry, programmed(entry.gateway), addresses});
+  for (const auto& entry : status.gateways) gateways.emplace_back(entry.gateway, GatewayWanted{entry, programmed(entry.gateway), entry.addresses.value_or(addresses)});
   const bool still_leading = update_each<GatewayWanted>(
       gateways_, gateways, [](const translate::ObjectRef& object) { return namespaced_path("gateways", object); },
       [&](const GatewayWanted& wanted) -> StatusFrom {

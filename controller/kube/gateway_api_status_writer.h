@@ -56,7 +56,7 @@ class GatewayApiStatusWriter {
   // Whether the dataplane holds what a Gateway routes (report::GatewayProgramming).
   using Programmed = std::function<bool(const translate::ObjectRef& gateway)>;
 
-  // `addresses`: the Gateways' status.addresses (what our Ingresses publish). Each object is read,
+  // `addresses`: the status.addresses of Gateways without their own (what our Ingresses publish). Each object is read,
   // its status computed from the one it shows, and updated (PUT, with the resourceVersion read)
   // when they differ; a conflict reads again. Leadership is checked before each object.
   void write(const translate::GatewayApiStatus& status, const Programmed& programmed, const translate::LoadBalancerStatus& addresses);

@@ -182,7 +182,10 @@ Service decode_service(const nlohmann::json& object) {
                   .ports = {},
                   .load_balancer = read_load_balancer(reader)};
   spec.for_each("ports", [&](const FieldReader& port) {
-    service.ports.push_back({port.string("name"), port.string("protocol", "TCP"), port.optional_port("port").value_or(0)});
+    const json* target = port.find("targetPort");
+    const bool numbered = target != nullptr && target->is_number_integer();
+    service.ports.push_back({port.string("name"), port.string("protocol", "TCP"), port.optional_port("port").value_or(0),
+                             numbered ? port.optional_port("targetPort") : std::nullopt});
   });
   return service;
 }

@@ -39,6 +39,9 @@ struct ServicePort {
   std::string name;
   std::string protocol = "TCP";
   int port = 0;
+  // spec.ports[].targetPort when a number; nullopt when absent or a port name. Read for the
+  // Services the controller gives Gateways (translate/gateway_services.h).
+  std::optional<int> target_port = std::nullopt;
   bool operator==(const ServicePort&) const = default;
 };
 

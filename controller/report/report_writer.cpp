@@ -5,10 +5,12 @@
 namespace snigate::controller::report {
 
 ReportWriter::ReportWriter(events::EventRecorder& events, kube::IngressStatusWriter& status, kube::GatewayApiStatusWriter& gateway_api,
-                           PublishedLoadBalancer published, AcknowledgedOffer acknowledged, StopSignal& stop)
+                           kube::GatewayServiceProvisioner* gateway_services, PublishedLoadBalancer published,
+                           AcknowledgedOffer acknowledged, StopSignal& stop)
     : events_(events),
       status_(status),
       gateway_api_(gateway_api),
+      gateway_services_(gateway_services),
       published_(std::move(published)),
       acknowledged_(std::move(acknowledged)),
       stop_(stop) {
@@ -42,6 +44,7 @@ void ReportWriter::run() {
       if (load_balancer) status_.write(translate::ingress_status_updates(report.our_ingresses, *load_balancer));
       // Gateways show the address our Ingresses publish; the writer checks leadership itself.
       if (report.gateway_api) {
+        if (gateway_services_) gateway_services_->apply(report.gateway_api->services);
         gateway_programming_.observe(report.gateway_api->gateways, report.offer);
         const std::uint64_t acknowledged = acknowledged_();
         gateway_api_.write(

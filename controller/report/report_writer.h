@@ -1,5 +1,5 @@
-// Writes what a translation reports back to the cluster, Warning Events for its problems and the
-// Ingress and Gateway API status it wants, on a thread of its own: API calls can take seconds, and the translation
+// Writes what a translation reports back to the cluster, Warning Events for its problems, the
+// Services that give Gateways their addresses, and the Ingress and Gateway API status it wants, on a thread of its own: API calls can take seconds, and the translation
 // loop must never make the next push to the dataplane wait for them. A report describes the whole
 // state, so only the latest counts: a newer one replaces one that was not written yet.
 #pragma once
@@ -15,6 +15,7 @@
 #include "events/event_recorder.h"
 #include "report/gateway_programming.h"
 #include "kube/gateway_api_status_writer.h"
+#include "kube/gateway_service_provisioner.h"
 #include "kube/ingress_status_writer.h"
 #include "stop_signal.h"
 #include "translate/problem.h"
@@ -38,8 +39,10 @@ class ReportWriter {
   // The number of the latest offer the dataplane holds (push::SnapshotPusher::acknowledged_offer).
   using AcknowledgedOffer = std::function<std::uint64_t()>;
 
+  // `gateway_services`: nullptr without an address per Gateway.
   ReportWriter(events::EventRecorder& events, kube::IngressStatusWriter& status, kube::GatewayApiStatusWriter& gateway_api,
-               PublishedLoadBalancer published, AcknowledgedOffer acknowledged, StopSignal& stop);
+               kube::GatewayServiceProvisioner* gateway_services, PublishedLoadBalancer published, AcknowledgedOffer acknowledged,
+               StopSignal& stop);
 
   // Returns at once.
   void hand_over(Report report);
@@ -51,6 +54,7 @@ class ReportWriter {
   events::EventRecorder& events_;
   kube::IngressStatusWriter& status_;
   kube::GatewayApiStatusWriter& gateway_api_;
+  kube::GatewayServiceProvisioner* gateway_services_;
   PublishedLoadBalancer published_;
   AcknowledgedOffer acknowledged_;
   StopSignal& stop_;

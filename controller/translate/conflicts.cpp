@@ -45,10 +45,10 @@ void add_alpn_route(const std::string& hostname, const RouteClaim& claim, const 
 
 }  // namespace
 
-void HostnameClaims::add(const RouteClaim& claim) { claims_[claim.route.hostname].push_back(&claim); }
+void HostnameClaims::add(const RouteClaim& claim) { claims_[key_of(claim)].push_back(&claim); }
 
 void HostnameClaims::remove(const RouteClaim& claim) {
-  const auto found = claims_.find(claim.route.hostname);
+  const auto found = claims_.find(key_of(claim));
   if (found == claims_.end()) return;
   std::erase(found->second, &claim);
   if (found->second.empty()) claims_.erase(found);
@@ -58,7 +58,8 @@ void HostnameClaims::settle(const HostnameDelegation& delegation, snapshot::Snap
                             std::vector<Problem>& problems) const {
   snapshot.routes.reserve(claims_.size());
   std::vector<const RouteClaim*> allowed;
-  for (const auto& [hostname, claims] : claims_) {
+  for (const auto& [key, claims] : claims_) {
+    const std::string& hostname = key.first;
     allowed.clear();
     for (const RouteClaim* claim : claims) {
       if (delegation.allows(claim->owner.namespace_name, hostname)) {

@@ -5,10 +5,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "model/objects.h"
+#include "translate/gateway_services.h"
 #include "translate/problem.h"
 
 namespace snigate::controller::translate {
@@ -36,6 +38,12 @@ struct GatewayStatus {
   ObjectRef gateway;
   std::int64_t generation = 0;  // observedGeneration
   std::vector<ListenerStatus> listeners;
+  // With an address per Gateway, that of its own Service (empty until it has one); nullopt: the
+  // release Service's, which our Ingresses publish too.
+  std::optional<std::vector<model::LoadBalancerIngress>> addresses{};
+  // Why the Gateway is not Programmed whatever the dataplane holds (AddressNotAssigned,
+  // NoResources), or nullopt.
+  std::optional<Condition> unprogrammable{};
   bool operator==(const GatewayStatus&) const = default;
 };
 
@@ -64,6 +72,7 @@ struct GatewayApiStatus {
   std::vector<GatewayClassStatus> gateway_classes;  // ours: to be marked Accepted
   std::vector<GatewayStatus> gateways;     // of our classes, by namespace/name
   std::vector<TLSRouteStatus> routes;      // by namespace/name
+  GatewayServicePlan services;             // with an address per Gateway: the Services that give them
   bool operator==(const GatewayApiStatus&) const = default;
 };
 

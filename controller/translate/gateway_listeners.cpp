@@ -82,7 +82,8 @@ ListenerStatus evaluate_listener(const model::Gateway& gateway, const model::Gat
   } else if (!passthrough) {
     status.accepted = failed("UnsupportedValue", "listener " + listener.name + ": tls.mode " + listener.tls_mode +
                                                      " is not supported; snigate passes TLS through and never terminates it");
-  } else if (std::find(settings.listener_ports.begin(), settings.listener_ports.end(), listener.port) == settings.listener_ports.end()) {
+  } else if (!settings.own_addresses &&
+             std::find(settings.listener_ports.begin(), settings.listener_ports.end(), listener.port) == settings.listener_ports.end()) {
     status.accepted = failed("PortUnavailable", "listener " + listener.name + ": port " + std::to_string(listener.port) +
                                                     " is not a port the dataplane serves (--gateway-listener-ports)");
   }

@@ -11,12 +11,16 @@
 #include "model/cluster_state.h"
 #include "translate/claims.h"
 #include "translate/gateway_api_status.h"
+#include "translate/gateway_services.h"
 
 namespace snigate::controller::translate {
 
 struct GatewayApiSettings {
   std::string controller_name = "snigate.io/gateway-controller";  // GatewayClass spec.controllerName that is ours
   std::vector<int> listener_ports = {443};                         // the ports clients reach the dataplane on
+  // Set: each Gateway gets an address of its own, and its listeners any port
+  // (--gateway-dataplane-ports); nullopt: every Gateway is served on the release's Service, on listener_ports.
+  std::optional<GatewayServiceSettings> own_addresses{};
 };
 
 bool is_our_gateway_class(const model::GatewayClass& gateway_class, const GatewayApiSettings& settings);

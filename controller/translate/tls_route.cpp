@@ -1,6 +1,9 @@
 #include "translate/tls_route.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <map>
+#include <optional>
 
 #include "snapshot/hostname.h"
 #include "translate/backend_refs.h"
@@ -14,7 +17,22 @@ namespace {
 struct OurGateway {
   const model::Gateway* gateway;
   GatewayStatus status;
+  bool own_address = false;                // --gateway-dataplane-ports
+  std::optional<GatewayAddress> address;    // its Service as the cluster holds it, if any
+
+  // The dataplane port that serves this listener port's routes: 0, the release Service's
+  // listeners, without an address per Gateway; nullopt while the Gateway's Service does not map it.
+  std::optional<std::uint16_t> scope_of(int listener_port) const {
+    if (!own_address) return 0;
+    if (!address) return std::nullopt;
+    const auto found = address->dataplane_ports.find(listener_port);
+    if (found == address->dataplane_ports.end()) return std::nullopt;
+    return static_cast<std::uint16_t>(found->second);
+  }
 };
+
+// A name a route takes, and the dataplane port it is served on (0: the unscoped listeners).
+using ScopedName = std::pair<std::string, std::uint16_t>;
 
 std::string describe(const model::ParentReference& parent, const std::string& namespace_name) {
   std::string text = "Gateway " + namespace_name + "/" + parent.name;
@@ -39,7 +57,7 @@ std::vector<std::string> route_hostnames(const model::TLSRoute& route, const Obj
 // Attaches the route to the listeners `parent` selects on `gateway`: adds the names it gets to
 // `names` and counts the route on each listener that gave one. Returns the parent's Accepted.
 Condition attach(const model::ClusterState& state, const model::TLSRoute& route, const std::vector<std::string>& hostnames,
-                 const model::ParentReference& parent, OurGateway& gateway, std::set<std::string>& names) {
+                 const model::ParentReference& parent, OurGateway& gateway, std::set<ScopedName>& names) {
   const auto& listeners = gateway.gateway->listeners;
   std::vector<std::size_t> selected;
   for (std::size_t i = 0; i < listeners.size(); ++i) {
@@ -74,17 +92,21 @@ Condition attach(const model::ClusterState& state, const model::TLSRoute& route,
     const auto listener_name = listeners[i].hostname ? hostname::normalize(*listeners[i].hostname, true) : std::nullopt;
     if (listeners[i].hostname && !listener_name) continue;  // reported on the Gateway
     bool gave = false;
+    // Until the Gateway's Service maps the listener, the route is attached but its names are not
+    // served: not on another Gateway's address, nor on the release Service's.
+    const std::optional<std::uint16_t> scope = gateway.scope_of(listeners[i].port);
+    const auto take = [&](std::string name) {
+      if (scope) names.emplace(std::move(name), *scope);
+      gave = true;
+    };
     if (!listener_name && hostnames.empty()) {
       everything_refused = true;
     } else if (hostnames.empty()) {
-      names.insert(*listener_name);
-      gave = true;
+      take(*listener_name);
     } else {
       for (const auto& name : hostnames) {
         const auto both = listener_name ? hostname_intersection(*listener_name, name) : std::optional<std::string>(name);
-        if (!both) continue;
-        names.insert(*both);
-        gave = true;
+        if (both) take(*both);
       }
     }
     if (gave) {
@@ -99,6 +121,44 @@ Condition attach(const model::ClusterState& state, const model::TLSRoute& route,
                           "names, and the catch-all for unknown names is the operator's (--default-backend-service)"};
   }
   return {false, "NoMatchingListenerHostname", parent_text + ": no listener hostname matches the route's hostnames"};
+}
+
+// Each Gateway with a listener to serve gets its Service's address and dataplane ports; one not
+// (yet) fully mapped, or without an address, is not Programmed.
+void give_addresses(const model::ClusterState& state, const GatewayServiceSettings& settings,
+                    std::map<std::string, OurGateway, std::less<>>& ours, GatewayServicePlan& plan, Claims& claims) {
+  std::map<std::string, std::set<int>, std::less<>> listener_ports;
+  for (const auto& [key, gateway] : ours) {
+    for (std::size_t i = 0; i < gateway.status.listeners.size(); ++i) {
+      if (admits_tls_routes(gateway.status.listeners[i])) listener_ports[key].insert(gateway.gateway->listeners[i].port);
+    }
+  }
+  const GatewayServiceAssignment assignment = assign_gateway_services(state, settings, listener_ports);
+  plan = assignment.plan;
+  for (auto& [key, gateway] : ours) {
+    gateway.own_address = true;
+    gateway.status.addresses.emplace();
+    const auto wanted = listener_ports.find(key);
+    if (wanted == listener_ports.end()) continue;  // nothing to serve: no Service, nothing to wait for
+    const std::string service = settings.namespace_name + "/" + gateway_service_name(gateway.gateway->meta.namespace_name, gateway.gateway->meta.name);
+    if (const auto current = assignment.current.find(key); current != assignment.current.end()) {
+      gateway.address = current->second;
+      *gateway.status.addresses = current->second.addresses;
+    }
+    if (const auto unassigned = assignment.unassigned.find(key); unassigned != assignment.unassigned.end()) {
+      std::string ports;
+      for (const int port : unassigned->second) ports += (ports.empty() ? "" : ", ") + std::to_string(port);
+      gateway.status.unprogrammable = Condition{false, "NoResources",
+                                                "no dataplane port (--gateway-dataplane-ports) is left for listener port(s) " + ports};
+      claims.report(gateway.status.gateway, "NoResources", gateway.status.unprogrammable->message);
+    } else if (!gateway.address || std::any_of(wanted->second.begin(), wanted->second.end(), [&](int port) {
+                 return !gateway.address->dataplane_ports.contains(port);
+               })) {
+      gateway.status.unprogrammable = Condition{false, "AddressNotAssigned", "waiting for Service " + service + " to map every listener port"};
+    } else if (gateway.status.addresses->empty()) {
+      gateway.status.unprogrammable = Condition{false, "AddressNotAssigned", "Service " + service + " has no address yet"};
+    }
+  }
 }
 
 }  // namespace
@@ -119,13 +179,14 @@ GatewayApiStatus claim_tls_routes(const model::ClusterState& state, const Gatewa
     entry.status = {reference_to(gateway.meta, "Gateway", "gateway.networking.k8s.io/v1"), gateway.meta.generation, {}};
     for (const auto& listener : gateway.listeners) entry.status.listeners.push_back(evaluate_listener(gateway, listener, settings, claims));
   }
+  if (settings.own_addresses) give_addresses(state, *settings.own_addresses, ours, status.services, claims);
 
   for (const auto& [key, route] : state.tls_routes) {
     const ObjectRef owner = reference_to(route.meta, "TLSRoute", "gateway.networking.k8s.io/v1");
     Claims own;  // kept only if the route has a parent of ours
     const std::vector<std::string> hostnames = route_hostnames(route, owner, own);
     TLSRouteStatus route_status{owner, route.meta.generation, {}};
-    std::set<std::string> names;
+    std::set<ScopedName> names;
     for (const auto& parent : route.parent_refs) {
       if (parent.group != model::kGatewayApiGroup || parent.kind != "Gateway") continue;
       const auto gateway = ours.find(model::ClusterState::key(parent.namespace_name.value_or(route.meta.namespace_name), parent.name));
@@ -140,10 +201,11 @@ GatewayApiStatus claim_tls_routes(const model::ClusterState& state, const Gatewa
     // The same snigate.io annotations as on Services and Ingresses (the Gateway API has no field
     // for these limits); an invalid one leaves the names claimed and refused.
     const auto annotated = annotated_route(route.meta, owner, own);
-    for (const auto& name : names) {
+    for (const auto& [name, scope] : names) {
       // Gateway API wildcards match at any depth ("*.example.com" takes a.b.example.com too).
       snapshot::Route claimed = annotated.value_or(snapshot::Route{});
       claimed.hostname = name;
+      claimed.listen_port = scope;
       if (claimed.is_wildcard()) claimed.wildcard = snapshot::Wildcard::suffix;
       // The Gateway API rejects the connection of a route without usable backends; a TLS alert
       // would tell the client more, but its conformance suite takes only a reset or a close.

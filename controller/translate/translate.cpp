@@ -114,8 +114,12 @@ void Translator::refresh(const model::ClusterState& state) {
       for (const auto& [key, ingress] : state.ingresses) ingresses.insert(key);
     }
     for (const auto& ingress : ingresses) update_ingress(state, ingress);
-    const bool named_service_changed = std::any_of(changes.services.begin(), changes.services.end(),
-                                                   [&](std::string_view service) { return tls_routes_.services.contains(service); });
+    // With an address per Gateway, a Service in the release's namespace may be one of theirs.
+    const std::string gateway_services = settings_.gateway_api.own_addresses ? settings_.gateway_api.own_addresses->namespace_name + "/" : "";
+    const bool named_service_changed =
+        std::any_of(changes.services.begin(), changes.services.end(), [&](std::string_view service) {
+          return tls_routes_.services.contains(service) || (!gateway_services.empty() && service.starts_with(gateway_services));
+        });
     if (changes.gateway_api || named_service_changed) update_tls_routes(state);
   }
   seen_revision_ = state.revision();

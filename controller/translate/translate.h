@@ -47,7 +47,8 @@ Translation translate(const model::ClusterState& state, const TranslationSetting
 // changes (model::ClusterState::changed_since): an annotated Service's until it or its
 // EndpointSlices change; an Ingress's until it, the IngressClasses or a Service it names change.
 // TLSRoutes are derived again all together whenever any Gateway API object or Namespace changes,
-// or a Service (or its EndpointSlices) that any TLSRoute names: simple and correct, at the cost of
+// or a Service (or its EndpointSlices) that any TLSRoute names or that may give a Gateway its
+// address (translate/gateway_services.h): simple and correct, at the cost of
 // one pass over every TLSRoute and Gateway per such change (Gateway API objects are few beside
 // Services; a Service no TLSRoute names costs nothing).
 // So a change to one of 10,000 Services re-derives only the claims that depend on it, and

@@ -2,9 +2,24 @@
 
 namespace snigate::control {
 
+std::optional<std::string> RouteStore::unserved_listen_port(const snapshot::Snapshot& snapshot) const {
+  for (std::size_t i = 0; i < snapshot.routes.size(); ++i) {
+    const auto& route = snapshot.routes[i];
+    if (route.listen_port != routing::kUnscoped && !scoped_ports_.contains(route.listen_port)) {
+      return "route " + std::to_string(i) + " (\"" + route.hostname + "\"): listen_port " +
+             std::to_string(route.listen_port) + " is served by no --scoped-listen";
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> RouteStore::apply(snapshot::Snapshot snapshot, Ordering ordering) {
   std::lock_guard lock(apply_mutex_);
   auto started = std::chrono::steady_clock::now();
+  if (auto unserved = unserved_listen_port(snapshot)) {
+    ++stats_.rejected;
+    return unserved;
+  }
   const auto old = current();
   if (old && ordering == Ordering::strict) {
     const auto& current_snapshot = old->snapshot();

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "routing/route_table.h"
@@ -34,13 +35,17 @@ class RouteStore {
     any,     // a routes file edited by hand: whatever it says is the new truth
   };
 
-  explicit RouteStore(std::size_t workers) : workers_(workers) {}
+  // `scoped_ports`: the ports of the --scoped-listen listeners, the only listen_port a route may
+  // name (a route on a port nobody listens on would be silently unreachable).
+  explicit RouteStore(std::size_t workers, std::set<routing::ListenScope> scoped_ports = {})
+      : workers_(workers), scoped_ports_(std::move(scoped_ports)) {}
 
   // The table for a new connection; nullptr until the first snapshot is applied.
   std::shared_ptr<const routing::RouteTable> current() const { return table_.load(std::memory_order_acquire); }
 
-  // Swaps in `snapshot`, or returns why not (the old table keeps serving). A snapshot equal to the
-  // one in use (generation included) is acknowledged and changes nothing: no table is built.
+  // Swaps in `snapshot`, or returns why not (the old table keeps serving): a generation out of
+  // order, or a route whose listen_port no --scoped-listen serves. A snapshot equal to the one in
+  // use (generation included) is acknowledged and changes nothing: no table is built.
   std::optional<std::string> apply(snapshot::Snapshot snapshot, Ordering ordering);
 
   // Counts a document refused before it became a Snapshot (bad JSON, invalid field).
@@ -53,7 +58,11 @@ class RouteStore {
   ApplyStats stats() const;
 
  private:
+  // Why some route of `snapshot` names a listen_port not in scoped_ports_, or nullopt.
+  std::optional<std::string> unserved_listen_port(const snapshot::Snapshot& snapshot) const;
+
   std::size_t workers_;
+  const std::set<routing::ListenScope> scoped_ports_;
   std::atomic<std::shared_ptr<const routing::RouteTable>> table_;
   std::shared_ptr<const routing::RouteTable> replaced_;  // under apply_mutex_
   mutable std::mutex apply_mutex_;  // serializes appliers (socket clients, SIGHUP); readers never take it

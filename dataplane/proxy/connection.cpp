@@ -97,11 +97,12 @@ nlohmann::json alpn_log_value(std::string_view summary) {
 }  // namespace
 
 Connection::Connection(Worker& worker, io::UniqueFd client, const tcp::endpoint& peer, ConnectionLimit::Slot slot,
-                       bool expects_proxy_header)
+                       bool expects_proxy_header, routing::ListenScope scope)
     : worker_(worker),
       slot_(std::move(slot)),
       client_(std::move(client)),
       awaiting_proxy_header_(expects_proxy_header),
+      scope_(scope),
       client_endpoint_(unmapped(peer)),
       started_(worker.loop().now()),
       setup_(std::make_unique<Setup>(worker.settings().max_client_hello_bytes, worker.hello_budget())) {
@@ -360,10 +361,15 @@ void Connection::on_hello_parsed(tls::ClientHelloParser::Status status) {
 
 void Connection::route() {
   auto table = worker_.routes().current();
-  auto target = table ? table->find(server_name_) : nullptr;
+  auto target = table ? table->find(scope_, server_name_) : nullptr;
   if (!target) {
+    // A scoped listener stands for a Gateway API listener, whose clients (and the conformance
+    // suite, which counts only EOF or a reset) expect an unrouted name's connection to be closed.
+    setup_->refuse_without_alert = scope_ != routing::kUnscoped;
     refuse(tls::AlertDescription::unrecognized_name, metrics::Outcome::no_route,
-           table ? "no route for this name and no default backend" : "no routes applied yet");
+           !table                        ? "no routes applied yet"
+           : scope_ != routing::kUnscoped ? "no route for this name on listen_port " + std::to_string(scope_)
+                                          : "no route for this name and no default backend");
     return;
   }
   // The counters outlive the target: a connection keeps them, not the route's backends.

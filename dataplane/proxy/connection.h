@@ -44,8 +44,10 @@ class Connection final : public io::EventLoop::Watcher, public io::EventLoop::Ti
 
   // `expects_proxy_header`: the peer is a load balancer, which must be trusted and send a PROXY
   // protocol header before the client's bytes; the client is then the one the header names.
+  // `scope`: the routes its listener serves (routing::kUnscoped, or a --scoped-listen port).
   Connection(Worker& worker, io::UniqueFd client, const boost::asio::ip::tcp::endpoint& peer,
-             ConnectionLimit::Slot slot, bool expects_proxy_header = false);
+             ConnectionLimit::Slot slot, bool expects_proxy_header = false,
+             routing::ListenScope scope = routing::kUnscoped);
   ~Connection() override;
 
   // Registers the client socket and reads the hello that TCP_DEFER_ACCEPT let arrive first.
@@ -142,6 +144,7 @@ class Connection final : public io::EventLoop::Watcher, public io::EventLoop::Ti
   ClosedBy closed_by_ = ClosedBy::nobody_yet;
   std::uint16_t tls_legacy_version_ = 0;   // of the parsed hello; 0: none
   std::uint16_t tls_offered_version_ = 0;  // ClientHello::offered_version()
+  routing::ListenScope scope_;
   std::chrono::milliseconds idle_timeout_{0};  // the route's; 0: --idle-timeout
 
   boost::asio::ip::tcp::endpoint client_endpoint_;

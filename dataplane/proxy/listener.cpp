@@ -20,7 +20,8 @@ bool is_resource_exhaustion(int error) {
 
 Listener::Listener(io::EventLoop& loop, Sink& sink, const boost::asio::ip::tcp::endpoint& endpoint,
                    const ListenerSocketOptions& options)
-    : loop_(loop), sink_(sink), fd_(open_listener(endpoint, options)), expects_proxy_header_(options.expects_proxy_header) {}
+    : loop_(loop), sink_(sink), fd_(open_listener(endpoint, options)), expects_proxy_header_(options.expects_proxy_header),
+      scope_(options.scope) {}
 
 Listener::~Listener() { loop_.disarm(*this); }
 
@@ -58,7 +59,7 @@ Listener::Batch Listener::accept_batch(std::size_t most) {
       return is_resource_exhaustion(errno) ? Batch::out_of_resources : Batch::drained;
     }
     peer.resize(size);
-    sink_.on_accepted(io::UniqueFd(client), peer, expects_proxy_header_);
+    sink_.on_accepted(io::UniqueFd(client), peer, expects_proxy_header_, scope_);
   }
   return Batch::full;
 }

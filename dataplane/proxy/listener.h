@@ -17,8 +17,9 @@ class Listener final : public io::EventLoop::Watcher, public io::EventLoop::Time
  public:
   class Sink {
    public:
+    // `scope`: the routes the client may reach, the listener's (ListenerSocketOptions::scope).
     virtual void on_accepted(io::UniqueFd client, const boost::asio::ip::tcp::endpoint& peer,
-                             bool expects_proxy_header) = 0;
+                             bool expects_proxy_header, routing::ListenScope scope) = 0;
     virtual void on_accept_paused() = 0;
 
    protected:
@@ -47,6 +48,7 @@ class Listener final : public io::EventLoop::Watcher, public io::EventLoop::Time
   Sink& sink_;
   io::UniqueFd fd_;
   bool expects_proxy_header_;
+  routing::ListenScope scope_;
   bool registered_ = false;
 };
 

@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "io/unique_fd.h"
+#include "routing/listen_scope.h"
 
 namespace snigate::proxy {
 
@@ -25,6 +26,8 @@ struct ListenerSocketOptions {
   int backlog = 4096;
   // Its clients come through a load balancer that sends a PROXY protocol header first.
   bool expects_proxy_header = false;
+  // The routes its clients may reach: kUnscoped, or its port for a --scoped-listen listener.
+  routing::ListenScope scope = routing::kUnscoped;
 };
 
 // A non-blocking SO_REUSEPORT listener with TCP_NODELAY and the keepalive options set for the

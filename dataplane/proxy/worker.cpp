@@ -19,7 +19,8 @@ bool host_lacks(const boost::system::system_error& error) {
 
 Worker::Worker(std::size_t index, SharedState shared, const std::vector<boost::asio::ip::tcp::endpoint>& listen,
                const std::vector<boost::asio::ip::tcp::endpoint>& optional_listen,
-               const std::vector<boost::asio::ip::tcp::endpoint>& proxy_protocol_listen)
+               const std::vector<boost::asio::ip::tcp::endpoint>& proxy_protocol_listen,
+               const std::vector<boost::asio::ip::tcp::endpoint>& scoped_listen)
     : index_(index),
       shared_(shared),
       pipes_(shared.settings.idle_pipes_per_worker),
@@ -32,6 +33,11 @@ Worker::Worker(std::size_t index, SharedState shared, const std::vector<boost::a
   behind_balancer.expects_proxy_header = true;
   for (const auto& endpoint : proxy_protocol_listen) {
     listeners_.push_back(std::make_unique<Listener>(loop_, *this, endpoint, behind_balancer));
+  }
+  for (const auto& endpoint : scoped_listen) {
+    ListenerSocketOptions scoped = options;
+    scoped.scope = endpoint.port();
+    listeners_.push_back(std::make_unique<Listener>(loop_, *this, endpoint, scoped));
   }
   for (const auto& endpoint : optional_listen) {
     try {
@@ -87,14 +93,15 @@ void Worker::stop_and_join() {
 
 std::size_t Worker::connections() const { return static_cast<std::size_t>(std::distance(connections_.begin(), connections_.end())); }
 
-void Worker::on_accepted(io::UniqueFd client, const boost::asio::ip::tcp::endpoint& peer, bool expects_proxy_header) {
+void Worker::on_accepted(io::UniqueFd client, const boost::asio::ip::tcp::endpoint& peer, bool expects_proxy_header,
+                         routing::ListenScope scope) {
   ++metrics_.accepted;
   auto slot = limit().try_acquire();
   if (!slot) {
     ++metrics_.rejected_over_capacity;
     return;  // closed as it goes out of scope
   }
-  auto* connection = new Connection(*this, std::move(client), peer, std::move(*slot), expects_proxy_header);
+  auto* connection = new Connection(*this, std::move(client), peer, std::move(*slot), expects_proxy_header, scope);
   connections_.push_back(*connection);
   connection->start();
 }

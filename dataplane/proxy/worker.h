@@ -40,10 +40,12 @@ class Worker : public Listener::Sink {
  public:
   // Binds the listeners at once, so that a taken port fails startup instead of a thread.
   // `optional_listen` are bound only where the host supports them (the default IPv6 listener).
-  // `proxy_protocol_listen` take clients only behind a PROXY protocol header.
+  // `proxy_protocol_listen` take clients only behind a PROXY protocol header. `scoped_listen`
+  // serve only the routes whose listen_port is their port.
   Worker(std::size_t index, SharedState shared, const std::vector<boost::asio::ip::tcp::endpoint>& listen,
          const std::vector<boost::asio::ip::tcp::endpoint>& optional_listen = {},
-         const std::vector<boost::asio::ip::tcp::endpoint>& proxy_protocol_listen = {});
+         const std::vector<boost::asio::ip::tcp::endpoint>& proxy_protocol_listen = {},
+         const std::vector<boost::asio::ip::tcp::endpoint>& scoped_listen = {});
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -79,7 +81,8 @@ class Worker : public Listener::Sink {
   const std::vector<std::unique_ptr<Listener>>& listeners() const { return listeners_; }
 
   // Takes ownership of an accepted client socket.
-  void on_accepted(io::UniqueFd client, const boost::asio::ip::tcp::endpoint& peer, bool expects_proxy_header) override;
+  void on_accepted(io::UniqueFd client, const boost::asio::ip::tcp::endpoint& peer, bool expects_proxy_header,
+                   routing::ListenScope scope) override;
   void on_accept_paused() override;
 
  private:

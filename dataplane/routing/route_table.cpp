@@ -69,24 +69,36 @@ bool RouteTarget::admits(const boost::asio::ip::address& address) const {
   return allow_source_ranges_.empty() || snapshot::in_ranges(allow_source_ranges_, address);
 }
 
-const RouteTable::Target* RouteTable::same_name(const snapshot::Route& route, const RouteTable* previous) {
-  if (previous == nullptr) return nullptr;
-  if (route.is_wildcard()) {
-    const auto found = previous->wildcards_.find(std::string_view(route.hostname).substr(2));
-    return found != previous->wildcards_.end() ? &found->second.target : nullptr;
-  }
-  const auto found = previous->exact_.find(route.hostname);
-  return found != previous->exact_.end() ? &found->second : nullptr;
+std::string target_name(const snapshot::Route& route) {
+  if (route.listen_port == 0) return route.hostname;
+  return route.hostname + "@" + std::to_string(route.listen_port);
 }
 
-RouteTable::Target RouteTable::target_for(const snapshot::Route& route, std::size_t workers, const RouteTable* previous) const {
-  const Target* before = same_name(route, previous);
+const RouteTable::Target* RouteTable::NameTable::same_name(const snapshot::Route& route) const {
+  if (route.is_wildcard()) {
+    const auto found = wildcards.find(std::string_view(route.hostname).substr(2));
+    return found != wildcards.end() ? &found->second.target : nullptr;
+  }
+  const auto found = exact.find(route.hostname);
+  return found != exact.end() ? &found->second : nullptr;
+}
+
+const RouteTable::NameTable* RouteTable::names_in(const RouteTable* previous, ListenScope scope) {
+  if (previous == nullptr) return nullptr;
+  if (scope == kUnscoped) return &previous->unscoped_;
+  const auto found = previous->scoped_.find(scope);
+  return found != previous->scoped_.end() ? &found->second : nullptr;
+}
+
+RouteTable::Target RouteTable::target_for(const snapshot::Route& route, std::size_t workers, const RouteTable* previous) {
+  const NameTable* names = names_in(previous, route.listen_port);
+  const Target* before = names != nullptr ? names->same_name(route) : nullptr;
   if (before != nullptr && (*before)->serves(route.backends, route.proxy_protocol, route.allow_source_ranges, route.alpn_routes,
                                              RouteLimits::of(route)) &&
-      (!route.is_wildcard() || previous->wildcards_.at(route.hostname.substr(2)).mode == route.wildcard)) {
+      (!route.is_wildcard() || names->wildcards.at(route.hostname.substr(2)).mode == route.wildcard)) {
     return *before;
   }
-  return std::make_shared<const RouteTarget>(route.hostname, route.backends, route.proxy_protocol,
+  return std::make_shared<const RouteTarget>(target_name(route), route.backends, route.proxy_protocol,
                                              route.allow_source_ranges, route.alpn_routes, workers, random_start(),
                                              before != nullptr ? (*before)->metrics() : nullptr, RouteLimits::of(route),
                                              before != nullptr ? (*before)->source_rate() : nullptr);
@@ -94,33 +106,33 @@ RouteTable::Target RouteTable::target_for(const snapshot::Route& route, std::siz
 
 RouteTable::RouteTable(snapshot::Snapshot snapshot, std::size_t workers, const RouteTable* previous)
     : snapshot_(std::move(snapshot)) {
-  exact_.reserve(snapshot_.routes.size());
+  unscoped_.exact.reserve(snapshot_.routes.size());
   for (const auto& route : snapshot_.routes) {
     Target target = target_for(route, workers, previous);
+    NameTable& names = route.listen_port == kUnscoped ? unscoped_ : scoped_[route.listen_port];
     if (route.is_wildcard()) {
-      wildcards_.emplace(route.hostname.substr(2), WildcardTarget{route.wildcard, std::move(target)});
+      names.wildcards.emplace(route.hostname.substr(2), WildcardTarget{route.wildcard, std::move(target)});
     } else {
-      exact_.emplace(route.hostname, std::move(target));
+      names.exact.emplace(route.hostname, std::move(target));
     }
   }
   if (snapshot_.default_backend) {
     const auto& wanted = *snapshot_.default_backend;
-    if (previous != nullptr && previous->default_ && previous->default_->serves(wanted.backends, wanted.proxy_protocol, {}, {}, RouteLimits{})) {
-      default_ = previous->default_;
+    const Target before = previous != nullptr ? previous->unscoped_.fallback : nullptr;
+    if (before && before->serves(wanted.backends, wanted.proxy_protocol, {}, {}, RouteLimits{})) {
+      unscoped_.fallback = before;
     } else {
-      default_ = std::make_shared<const RouteTarget>("default", wanted.backends, wanted.proxy_protocol,
-                                                     std::vector<snapshot::SourceRange>{},
-                                                     std::vector<snapshot::AlpnRoute>{}, workers, random_start(),
-                                                     previous && previous->default_ ? previous->default_->metrics()
-                                                                                    : nullptr);
+      unscoped_.fallback = std::make_shared<const RouteTarget>(
+          "default", wanted.backends, wanted.proxy_protocol, std::vector<snapshot::SourceRange>{},
+          std::vector<snapshot::AlpnRoute>{}, workers, random_start(), before ? before->metrics() : nullptr);
     }
   }
 }
 
-std::shared_ptr<const RouteTarget> RouteTable::find(std::string_view server_name) const {
-  if (server_name.empty()) return default_;
+RouteTable::Target RouteTable::NameTable::find(std::string_view server_name) const {
+  if (server_name.empty()) return fallback;
   std::string name = hostname::fold(server_name);
-  if (auto it = exact_.find(name); it != exact_.end()) return it->second;
+  if (auto it = exact.find(name); it != exact.end()) return it->second;
 
   // Walk the parents from the longest: the first is the one-label parent, which either wildcard mode
   // matches; deeper parents only match suffix wildcards.
@@ -128,12 +140,12 @@ std::shared_ptr<const RouteTarget> RouteTable::find(std::string_view server_name
   bool immediate_parent = true;
   for (auto dot = rest.find('.'); dot != std::string_view::npos; dot = rest.find('.')) {
     rest.remove_prefix(dot + 1);
-    if (auto it = wildcards_.find(rest); it != wildcards_.end()) {
+    if (auto it = wildcards.find(rest); it != wildcards.end()) {
       if (immediate_parent || it->second.mode == snapshot::Wildcard::suffix) return it->second.target;
     }
     immediate_parent = false;
   }
-  return default_;
+  return fallback;
 }
 
 }  // namespace snigate::routing

@@ -4,6 +4,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
+#include <cstdint>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -13,6 +14,7 @@
 
 #include "metrics/worker_metrics.h"
 #include "routing/backend_balancer.h"
+#include "routing/listen_scope.h"
 #include "routing/source_rate_limiter.h"
 #include "snapshot/snapshot.h"
 
@@ -49,7 +51,7 @@ class RouteTarget {
               std::shared_ptr<metrics::RouteMetrics> metrics = nullptr, RouteLimits limits = {},
               std::shared_ptr<SourceRateLimiter> source_rate = nullptr);
 
-  const std::string& name() const { return name_; }  // the route's hostname, or "default"
+  const std::string& name() const { return name_; }  // target_name(route), or "default"
   // Whether this target serves exactly what the route (or default backend) asks for.
   bool serves(const std::vector<snapshot::Backend>& backends, snapshot::ProxyProtocol proxy_protocol,
               const std::vector<snapshot::SourceRange>& allow_source_ranges,
@@ -96,6 +98,10 @@ class RouteTarget {
   std::shared_ptr<SourceRateLimiter> source_rate_;  // null without a source_connection_rate
 };
 
+// The name a route's target is counted and logged under: its hostname, or "HOSTNAME@PORT" for a
+// scoped route, so that it never shares a metrics series with the unscoped route of that name.
+std::string target_name(const snapshot::Route& route);
+
 class RouteTable {
  public:
   // Routes that `previous` holds unchanged keep their targets: a snapshot of 12,000 routes that
@@ -104,20 +110,29 @@ class RouteTable {
   // not send every first connection to its first backend.
   RouteTable(snapshot::Snapshot snapshot, std::size_t workers, const RouteTable* previous = nullptr);
 
-  // Exact names win over wildcards, longer wildcards over shorter; no SNI or no match falls back to
-  // the default backend. nullptr means the client must be refused.
-  const RouteTarget* lookup(std::string_view server_name) const { return find(server_name).get(); }
+  // Within the scope, exact names win over wildcards, longer wildcards over shorter; no SNI or no
+  // match falls back to the default backend, which serves the unscoped listeners only. nullptr
+  // means the client must be refused.
+  const RouteTarget* lookup(ListenScope scope, std::string_view server_name) const {
+    return find(scope, server_name).get();
+  }
+  const RouteTarget* lookup(std::string_view server_name) const { return lookup(kUnscoped, server_name); }
   // The same target, owned: a connection keeps its route, not the table, once it has routed.
-  std::shared_ptr<const RouteTarget> find(std::string_view server_name) const;
+  std::shared_ptr<const RouteTarget> find(ListenScope scope, std::string_view server_name) const {
+    // All the scoped listeners cost the plain ones: this branch (no allocation, no map lookup).
+    if (scope == kUnscoped) return unscoped_.find(server_name);
+    const auto names = scoped_.find(scope);
+    return names != scoped_.end() ? names->second.find(server_name) : nullptr;
+  }
+  std::shared_ptr<const RouteTarget> find(std::string_view server_name) const { return find(kUnscoped, server_name); }
 
   const snapshot::Snapshot& snapshot() const { return snapshot_; }
 
-  // Every route's target and the default backend's, in no particular order.
+  // Every route's target, in every scope, and the default backend's, in no particular order.
   template <typename Visit>
   void for_each_target(Visit&& visit) const {
-    for (const auto& [name, target] : exact_) visit(*target);
-    for (const auto& [name, wildcard] : wildcards_) visit(*wildcard.target);
-    if (default_) visit(*default_);
+    unscoped_.for_each_target(visit);
+    for (const auto& [scope, names] : scoped_) names.for_each_target(visit);
   }
 
  private:
@@ -131,17 +146,33 @@ class RouteTable {
     std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
   };
 
-  // The target `previous` has for `route` if it serves the same, else a new one (which keeps the
-  // counters `previous` had for the route's name).
-  Target target_for(const snapshot::Route& route, std::size_t workers, const RouteTable* previous) const;
-  // The target `previous` had under this route's hostname, whatever it served, or nullptr.
-  static const Target* same_name(const snapshot::Route& route, const RouteTable* previous);
+  // The routes of one scope by server name, and where a name none of them has goes.
+  struct NameTable {
+    std::unordered_map<std::string, Target, StringHash, std::equal_to<>> exact;
+    // Keyed by the part after "*.": "*.example.com" is stored under "example.com".
+    std::unordered_map<std::string, WildcardTarget, StringHash, std::equal_to<>> wildcards;
+    Target fallback;  // the default backend, unscoped only; null: unmatched names are refused
+
+    Target find(std::string_view server_name) const;
+    // The target stored under `route`'s hostname, whatever it serves, or nullptr.
+    const Target* same_name(const snapshot::Route& route) const;
+    template <typename Visit>
+    void for_each_target(Visit& visit) const {
+      for (const auto& [name, target] : exact) visit(*target);
+      for (const auto& [name, wildcard] : wildcards) visit(*wildcard.target);
+      if (fallback) visit(*fallback);
+    }
+  };
+
+  // The target `previous` has for `route` (in the route's scope) if it serves the same, else a new
+  // one (which keeps the counters `previous` had for the route's scope and name).
+  static Target target_for(const snapshot::Route& route, std::size_t workers, const RouteTable* previous);
+  // `scope`'s names in `previous`, or nullptr.
+  static const NameTable* names_in(const RouteTable* previous, ListenScope scope);
 
   snapshot::Snapshot snapshot_;
-  std::unordered_map<std::string, Target, StringHash, std::equal_to<>> exact_;
-  // Keyed by the part after "*.": "*.example.com" is stored under "example.com".
-  std::unordered_map<std::string, WildcardTarget, StringHash, std::equal_to<>> wildcards_;
-  Target default_;
+  NameTable unscoped_;
+  std::unordered_map<ListenScope, NameTable> scoped_;
 };
 
 }  // namespace snigate::routing

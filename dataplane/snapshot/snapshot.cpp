@@ -188,7 +188,7 @@ Route read_route(const element& entry, const std::string& where) {
   const object fields = require_only_keys(
       entry, where,
       {"hostname", "wildcard", "backends", "proxy_protocol", "allow_source_ranges", "alpn_routes", "max_connections",
-       "connect_timeout_ms", "idle_timeout_ms", "source_connection_rate", "refusal", "refused_weight"});
+       "connect_timeout_ms", "idle_timeout_ms", "source_connection_rate", "refusal", "refused_weight", "listen_port"});
   const auto name = string_of(find(fields, "hostname"));
   if (!name) reject(where, "\"hostname\" must be a string");
   auto normalized = hostname::normalize(*name, /*allow_wildcard=*/true);
@@ -230,6 +230,9 @@ Route read_route(const element& entry, const std::string& where) {
   }
   if (find(fields, "refused_weight")) {
     route.refused_weight = static_cast<std::uint32_t>(read_unsigned(fields, "refused_weight", where, 1, kMaxWeight));
+  }
+  if (find(fields, "listen_port")) {
+    route.listen_port = static_cast<std::uint16_t>(read_unsigned(fields, "listen_port", where, 1, 65535));
   }
   return route;
 }
@@ -335,14 +338,17 @@ Snapshot decode(std::string_view text) {
   array routes;
   const auto found = find(fields, "routes");
   if (!found || found->get(routes) != simdjson::SUCCESS) reject("", "\"routes\" must be an array");
-  std::set<std::string, std::less<>> seen;
+  // A hostname is unique within its scope: once unscoped and once per listen_port, as two
+  // Gateways may route the same name to different backends, each on its own address.
+  std::set<std::pair<std::uint16_t, std::string>, std::less<>> seen;
   snapshot.routes.reserve(routes.size());
   std::size_t i = 0;
   for (const element entry : routes) {
     std::string where = "route " + std::to_string(i++);
     Route route = read_route(entry, where);
-    if (!seen.insert(route.hostname).second) {
-      reject(where, "duplicate hostname \"" + route.hostname + "\"");
+    if (!seen.emplace(route.listen_port, route.hostname).second) {
+      reject(where, "duplicate hostname \"" + route.hostname + "\"" +
+                        (route.listen_port > 0 ? " on listen_port " + std::to_string(route.listen_port) : std::string()));
     }
     snapshot.routes.push_back(std::move(route));
   }
@@ -410,6 +416,10 @@ std::string encode(const Snapshot& snapshot) {
     if (route.idle_timeout_ms > 0) {
       out += ",\"idle_timeout_ms\":";
       out += std::to_string(route.idle_timeout_ms);
+    }
+    if (route.listen_port > 0) {
+      out += ",\"listen_port\":";
+      out += std::to_string(route.listen_port);
     }
     if (route.max_connections > 0) {
       out += ",\"max_connections\":";

@@ -82,6 +82,10 @@ struct Route {
   // has no backends) rather than sent to `backends`: of every refused_weight + the backends'
   // weights connections, refused_weight are refused. The Gateway API's invalid backendRefs.
   std::uint32_t refused_weight = 0;
+  // 0: the route is unscoped, served by the plain listeners (--listen, --proxy-protocol-listen).
+  // Otherwise only by the --scoped-listen listeners on this port, and by no others: a Gateway
+  // API Gateway's own address, never shared with other Gateways' routes or the default backend.
+  std::uint16_t listen_port = 0;
   bool operator==(const Route&) const = default;
   bool is_wildcard() const { return hostname.starts_with("*."); }
 };

@@ -65,6 +65,13 @@ class DataplaneProcess {
     }
   }
 
+  // Stops the dataplane and starts it again with these extra flags (and no snapshot).
+  void restart_with(std::vector<std::string> extra_arguments) {
+    stop();
+    extra_arguments_ = std::move(extra_arguments);
+    start();
+  }
+
   // Sends a signal without waiting: SIGTERM starts a drain of --drain-timeout (1s here).
   void signal(int signal_number) const {
     if (process_) process_->signal(signal_number);

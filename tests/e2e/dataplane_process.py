@@ -30,7 +30,7 @@ def route(hostname: str, *ports: int, wildcard: str | None = None, proxy_protoco
           address: str = "127.0.0.1", allow_source_ranges: list[str] | None = None,
           alpn_routes: dict[tuple[str, ...], int] | None = None, max_connections: int | None = None,
           idle_timeout_ms: int | None = None, source_connection_rate: dict | None = None,
-          refusal: str | None = None, refused_weight: int | None = None) -> dict:
+          refusal: str | None = None, refused_weight: int | None = None, listen_port: int | None = None) -> dict:
     """alpn_routes: protocols -> the port of the backend that takes clients offering any of them."""
     entry = {"hostname": hostname, "proxy_protocol": proxy_protocol,
              "backends": [{"address": address, "port": port, "weight": 1} for port in ports]}
@@ -48,6 +48,8 @@ def route(hostname: str, *ports: int, wildcard: str | None = None, proxy_protoco
         entry["refusal"] = refusal
     if refused_weight is not None:
         entry["refused_weight"] = refused_weight
+    if listen_port is not None:
+        entry["listen_port"] = listen_port
     if alpn_routes:
         entry["alpn_routes"] = [{"protocols": list(protocols), "backends": [{"address": address, "port": port}]}
                                 for protocols, port in alpn_routes.items()]

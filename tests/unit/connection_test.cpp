@@ -103,7 +103,8 @@ class ConnectionTest : public testing::Test {
     int pair[2];
     EXPECT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, pair), 0);
     EXPECT_EQ(::send(pair[0], first_bytes.data(), first_bytes.size(), 0), static_cast<ssize_t>(first_bytes.size()));
-    worker().on_accepted(io::UniqueFd(pair[1]), {boost::asio::ip::make_address("192.0.2.7"), 40000}, false);
+    worker().on_accepted(io::UniqueFd(pair[1]), {boost::asio::ip::make_address("192.0.2.7"), 40000}, false,
+                         routing::kUnscoped);
     return io::UniqueFd(pair[0]);
   }
 
@@ -276,7 +277,8 @@ TEST_F(ConnectionTest, NoDescriptorForTheBackendSocketIsNoBackendFailure) {
   rlimit tight = saved;
   tight.rlim_cur = static_cast<rlim_t>(std::max(pair[0], pair[1]));  // nothing above the pair
   ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &tight), 0);
-  worker().on_accepted(io::UniqueFd(pair[1]), {boost::asio::ip::make_address("192.0.2.7"), 40000}, false);
+  worker().on_accepted(io::UniqueFd(pair[1]), {boost::asio::ip::make_address("192.0.2.7"), 40000}, false,
+                         routing::kUnscoped);
   ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &saved), 0);
   ASSERT_TRUE(run_until([&] { return read_available(client.get()).size() == 7; })) << "an internal_error alert";
   EXPECT_EQ(counters(hello.sni).connect_failures.value(), 0u);

@@ -15,13 +15,16 @@ namespace {
 using namespace std::chrono_literals;
 
 struct Accepted : Listener::Sink {
-  void on_accepted(io::UniqueFd client, const boost::asio::ip::tcp::endpoint& peer, bool) override {
+  void on_accepted(io::UniqueFd client, const boost::asio::ip::tcp::endpoint& peer, bool,
+                   routing::ListenScope scope) override {
     sockets.push_back(std::move(client));
     peers.push_back(peer);
+    scopes.push_back(scope);
   }
   void on_accept_paused() override { ++pauses; }
   std::vector<io::UniqueFd> sockets;
   std::vector<boost::asio::ip::tcp::endpoint> peers;
+  std::vector<routing::ListenScope> scopes;
   int pauses = 0;
 };
 
@@ -59,6 +62,20 @@ TEST(Listener, AcceptedSocketsAreNonBlockingAndCarryKeepaliveAndUserTimeout) {
   EXPECT_EQ(option(fd, IPPROTO_TCP, TCP_USER_TIMEOUT), std::chrono::milliseconds(kUserTimeout).count());
   EXPECT_EQ(option(fd, IPPROTO_TCP, TCP_NODELAY), 1);
   EXPECT_EQ(accepted.peers[0], local_endpoint(client.get()));
+  EXPECT_EQ(accepted.scopes[0], routing::kUnscoped);
+}
+
+TEST(Listener, HandsOnItsScopeWithEveryClient) {
+  io::EventLoop loop;
+  Accepted accepted;
+  ListenerSocketOptions options;
+  options.scope = 10001;
+  Listener listener(loop, accepted, kLoopback, options);
+  listener.start();
+  auto client = connect_and_send(listener.endpoint());
+  for (int i = 0; i < 100 && accepted.sockets.empty(); ++i) loop.run_once(10ms);
+  ASSERT_EQ(accepted.scopes.size(), 1u);
+  EXPECT_EQ(accepted.scopes[0], 10001);
 }
 
 // Issue 13, defect 12: clients still in a closing SO_REUSEPORT listener's queue were reset.

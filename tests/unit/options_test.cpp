@@ -215,6 +215,28 @@ TEST(Options, ProxyProtocolListenersNeedTheBalancersTheyTrust) {
   EXPECT_EQ(refusal({"--routes", "r.json", "--proxy-protocol-from", ","}), "--proxy-protocol-from: no address range given");
 }
 
+TEST(Options, ScopedListenersLeaveTheDefaultListenerInPlace) {
+  const Options options = parse({"--routes", "r.json", "--scoped-listen", "127.0.0.1:10001", "--scoped-listen=[::1]:10002"});
+  EXPECT_EQ(options.scoped_listen,
+            (std::vector<tcp::endpoint>{{make_address("127.0.0.1"), 10001}, {make_address("::1"), 10002}}));
+  EXPECT_EQ(options.listen, (std::vector<tcp::endpoint>{{make_address("0.0.0.0"), 8443}}));
+  EXPECT_EQ(options.optional_listen, (std::vector<tcp::endpoint>{{make_address("::"), 8443}}));
+  const Options beside = parse({"--routes", "r.json", "--listen", "127.0.0.1:8443", "--scoped-listen", "127.0.0.1:10001"});
+  EXPECT_EQ(beside.listen, (std::vector<tcp::endpoint>{{make_address("127.0.0.1"), 8443}}));
+  EXPECT_TRUE(beside.optional_listen.empty());
+}
+
+TEST(Options, AScopedListenerMayNotShareAPlainListenersAddress) {
+  EXPECT_EQ(refusal({"--routes", "r.json", "--scoped-listen", "127.0.0.1:8443"}),
+            "--scoped-listen 127.0.0.1:8443 overlaps the plain listener 0.0.0.0:8443: its clients would reach either");
+  EXPECT_EQ(refusal({"--routes", "r.json", "--listen", "127.0.0.1:9000", "--scoped-listen", "0.0.0.0:9000"}),
+            "--scoped-listen 0.0.0.0:9000 overlaps the plain listener 127.0.0.1:9000: its clients would reach either");
+  EXPECT_EQ(refusal({"--routes", "r.json", "--scoped-listen", "127.0.0.1:0"}), "--scoped-listen needs a port, 1-65535");
+  EXPECT_EQ(refusal({"--routes", "r.json", "--scoped-listen", "localhost:10001"}).rfind("--scoped-listen: ", 0), 0u);
+  EXPECT_NO_THROW(parse({"--routes", "r.json", "--listen", "127.0.0.1:9000", "--scoped-listen", "127.0.0.2:9000"}))
+      << "another address, another socket";
+}
+
 TEST(Options, DrainIsAnsweredForLoopbackUnlessOtherSourcesAreNamed) {
   const auto texts = [](const std::vector<snapshot::SourceRange>& ranges) {
     std::vector<std::string> out;
@@ -247,7 +269,7 @@ TEST(Options, HelpListsEveryFlag) {
                            "--admin-listen", "--client-hello-timeout", "--connect-timeout", "--idle-timeout",
                            "--drain-timeout", "--max-connections", "--max-client-hello", "--log-level", "--help",
                            "--version", "--proxy-protocol-listen", "--proxy-protocol-from", "--admin-drain-from",
-                           "--access-log", "--access-log-sample"}) {
+                           "--access-log", "--access-log-sample", "--scoped-listen"}) {
     EXPECT_NE(usage().find(std::string("  ") + flag + " "), std::string::npos) << flag;
   }
 }

@@ -84,6 +84,25 @@ TEST(RouteStore, StaleGenerationIsRejectedAndTheOldTableKeepsServing) {
   EXPECT_EQ(stats.applied, 1u);
 }
 
+// A route for a Gateway listener this dataplane does not listen for would be silently unreachable.
+TEST(RouteStore, ARouteOnAListenPortNoScopedListenerServesIsRejected) {
+  for (auto ordering : {RouteStore::Ordering::strict, RouteStore::Ordering::any}) {
+    RouteStore store(1, {10001});
+    store.apply(snapshot_with(5, "a.example.com"), ordering);
+    auto scoped = snapshot_with(6, "b.example.com");
+    scoped.routes[0].listen_port = 10001;
+    EXPECT_EQ(store.apply(scoped, ordering), std::nullopt);
+    EXPECT_NE(store.current()->lookup(10001, "b.example.com"), nullptr);
+    auto unserved = snapshot_with(7, "c.example.com");
+    unserved.routes[0].listen_port = 9;
+    EXPECT_EQ(store.apply(unserved, ordering),
+              R"(route 0 ("c.example.com"): listen_port 9 is served by no --scoped-listen)");
+    EXPECT_NE(store.current()->lookup(10001, "b.example.com"), nullptr) << "the old table keeps serving";
+    EXPECT_EQ(store.stats().generation, 6u);
+    EXPECT_EQ(store.stats().rejected, 1u);
+  }
+}
+
 TEST(RouteStore, SameGenerationWithSameContentIsAccepted) {
   RouteStore store(1);
   store.apply(snapshot_with(5, "a.example.com"), RouteStore::Ordering::strict);

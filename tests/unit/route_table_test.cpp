@@ -16,11 +16,12 @@ using snapshot::Route;
 using snapshot::Snapshot;
 using snapshot::Wildcard;
 
-Route route(std::string hostname, Wildcard wildcard = Wildcard::single_label) {
+Route route(std::string hostname, Wildcard wildcard = Wildcard::single_label, std::uint16_t listen_port = 0) {
   static int next_port = 10000;
   Route route;
   route.hostname = std::move(hostname);
   route.wildcard = wildcard;
+  route.listen_port = listen_port;
   route.backends = {Backend{"127.0.0.1", static_cast<std::uint16_t>(next_port++), 1}};
   return route;
 }
@@ -36,6 +37,12 @@ Snapshot snapshot_of(std::vector<Route> routes, bool with_default = false) {
 // The route name a server name reaches, or "(refused)".
 std::string reached(const RouteTable& table, std::string_view server_name) {
   const RouteTarget* target = table.lookup(server_name);
+  return target ? target->name() : "(refused)";
+}
+
+// The name a connection on a listener of `scope` reaches, or "(refused)".
+std::string reached(const RouteTable& table, ListenScope scope, std::string_view server_name) {
+  const RouteTarget* target = table.lookup(scope, server_name);
   return target ? target->name() : "(refused)";
 }
 
@@ -277,6 +284,92 @@ TEST(RouteTable, ARoutesCountersOutliveAChangeOfItsBackendsAndLeaveWithTheRoute)
   first.reset();
   second.reset();
   EXPECT_TRUE(counters.expired()) << "freed with the last table (or connection) that used the route";
+}
+
+// A Gateway's routes are served on its own listener only, and nobody else's there.
+TEST(RouteTable, AScopedRouteIsFoundOnlyInItsScope) {
+  const RouteTable table(snapshot_of({route("gw.example.com", Wildcard::single_label, 10001),
+                                      route("plain.example.com")}),
+                         1);
+  EXPECT_EQ(reached(table, 10001, "gw.example.com"), "gw.example.com@10001");
+  EXPECT_EQ(reached(table, kUnscoped, "gw.example.com"), "(refused)");
+  EXPECT_EQ(reached(table, "gw.example.com"), "(refused)");
+  EXPECT_EQ(reached(table, 10002, "gw.example.com"), "(refused)") << "another scope";
+  EXPECT_EQ(reached(table, 10001, "plain.example.com"), "(refused)");
+  EXPECT_EQ(reached(table, kUnscoped, "plain.example.com"), "plain.example.com");
+}
+
+TEST(RouteTable, OneHostnameInTwoScopesReachesTwoTargets) {
+  Route plain = route("abc.example.com");
+  Route scoped = route("abc.example.com", Wildcard::single_label, 10001);
+  const RouteTable table(snapshot_of({plain, scoped}), 1);
+  ASSERT_NE(table.lookup(kUnscoped, "abc.example.com"), nullptr);
+  ASSERT_NE(table.lookup(10001, "abc.example.com"), nullptr);
+  EXPECT_EQ(table.lookup(kUnscoped, "abc.example.com")->backends()[0].port(), plain.backends[0].port);
+  EXPECT_EQ(table.lookup(10001, "ABC.example.com.")->backends()[0].port(), scoped.backends[0].port);
+  EXPECT_NE(table.lookup(10001, "abc.example.com")->metrics(), table.lookup(kUnscoped, "abc.example.com")->metrics())
+      << "counted apart";
+}
+
+TEST(RouteTable, TheDefaultBackendServesOnlyTheUnscopedListeners) {
+  const RouteTable table(snapshot_of({route("gw.example.com", Wildcard::single_label, 10001)}, true), 1);
+  EXPECT_EQ(reached(table, kUnscoped, "unknown.example.com"), "default");
+  EXPECT_EQ(reached(table, kUnscoped, ""), "default");
+  EXPECT_EQ(reached(table, 10001, "unknown.example.com"), "(refused)");
+  EXPECT_EQ(reached(table, 10001, ""), "(refused)") << "no SNI on a scoped listener";
+}
+
+TEST(RouteTable, WildcardsMatchWithinTheirScopeAndExactNamesStillWinThere) {
+  const RouteTable table(snapshot_of({route("*.com", Wildcard::suffix, 10002),
+                                      route("www.example.com", Wildcard::single_label, 10002),
+                                      route("*.example.org", Wildcard::single_label, 10002), route("*.net")},
+                                     true),
+                         1);
+  EXPECT_EQ(reached(table, 10002, "x.com"), "*.com@10002");
+  EXPECT_EQ(reached(table, 10002, "abc.example.com"), "*.com@10002");
+  EXPECT_EQ(reached(table, 10002, "www.example.com"), "www.example.com@10002");
+  EXPECT_EQ(reached(table, 10002, "a.example.org"), "*.example.org@10002");
+  EXPECT_EQ(reached(table, 10002, "a.b.example.org"), "(refused)") << "single-label wildcard, no default";
+  EXPECT_EQ(reached(table, 10002, "a.net"), "(refused)");
+  EXPECT_EQ(reached(table, kUnscoped, "x.com"), "default");
+  EXPECT_EQ(reached(table, kUnscoped, "a.net"), "*.net");
+}
+
+TEST(RouteTable, ScopedTargetsAreReusedAcrossSnapshotsByScopeAndName) {
+  Route plain = route("abc.example.com");
+  Route scoped = route("abc.example.com", Wildcard::single_label, 10001);
+  Route wild = route("*.com", Wildcard::suffix, 10002);
+  const RouteTable first(snapshot_of({plain, scoped, wild}), 1);
+  const RouteTable second(snapshot_of({plain, scoped, wild}), 1, &first);
+  EXPECT_EQ(second.lookup(10001, "abc.example.com"), first.lookup(10001, "abc.example.com"));
+  EXPECT_EQ(second.lookup(10002, "x.com"), first.lookup(10002, "x.com"));
+  EXPECT_EQ(second.lookup(kUnscoped, "abc.example.com"), first.lookup(kUnscoped, "abc.example.com"));
+
+  // The same hostname and backends on another port is another route: no target, no counters shared.
+  Route moved = scoped;
+  moved.listen_port = 10003;
+  const RouteTable third(snapshot_of({plain, moved}), 1, &first);
+  EXPECT_NE(third.lookup(10003, "abc.example.com"), first.lookup(10001, "abc.example.com"));
+  EXPECT_NE(third.lookup(10003, "abc.example.com")->metrics(), first.lookup(10001, "abc.example.com")->metrics());
+  EXPECT_EQ(third.lookup(kUnscoped, "abc.example.com"), first.lookup(kUnscoped, "abc.example.com"));
+
+  // A changed scoped route gets a new target that keeps its counters.
+  Route changed = scoped;
+  changed.backends[0].port = 9443;
+  const RouteTable fourth(snapshot_of({plain, changed}), 1, &first);
+  EXPECT_NE(fourth.lookup(10001, "abc.example.com"), first.lookup(10001, "abc.example.com"));
+  EXPECT_EQ(fourth.lookup(10001, "abc.example.com")->metrics(), first.lookup(10001, "abc.example.com")->metrics());
+}
+
+TEST(RouteTable, VisitsTheTargetsOfEveryScope) {
+  const RouteTable table(snapshot_of({route("abc.example.com"), route("abc.example.com", Wildcard::single_label, 10001),
+                                      route("*.com", Wildcard::suffix, 10002)},
+                                     true),
+                         1);
+  std::vector<std::string> names;
+  table.for_each_target([&names](const RouteTarget& target) { names.push_back(target.name()); });
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"*.com@10002", "abc.example.com", "abc.example.com@10001", "default"}));
 }
 
 }  // namespace

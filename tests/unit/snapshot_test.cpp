@@ -463,5 +463,61 @@ TEST(Snapshot, RejectsAnInvalidDefaultBackend) {
             R"(default_backend: "proxy_protocol" must be "none", "v1" or "v2")");
 }
 
+// A Gateway's own routes: served only by the --scoped-listen listeners on their listen_port.
+TEST(Snapshot, ListenPortIsOptionalAndDecodedWhenGiven) {
+  auto document = valid_document();
+  EXPECT_EQ(decode(document.dump()).routes[0].listen_port, 0) << "absent: unscoped";
+  route1(document)["listen_port"] = 10001;
+  const Snapshot snapshot = decode(document.dump());
+  EXPECT_EQ(snapshot.routes[1].listen_port, 10001);
+  EXPECT_EQ(decode(encode(snapshot)), snapshot);
+  EXPECT_EQ(json::parse(encode(snapshot))["routes"][1]["listen_port"], 10001);
+  EXPECT_FALSE(json::parse(encode(snapshot))["routes"][0].contains("listen_port")) << "unscoped routes omit it";
+}
+
+TEST(Snapshot, AcceptsListenPortsAtTheEdgesOfItsRange) {
+  for (int port : {1, 65535}) {
+    auto document = valid_document();
+    route1(document)["listen_port"] = port;
+    EXPECT_EQ(decode(document.dump()).routes[1].listen_port, port);
+  }
+}
+
+TEST(Snapshot, RejectsAListenPortOutsideOneTo65535) {
+  EXPECT_EQ(rejection_after([](json& d) { route1(d)["listen_port"] = 0; }),
+            R"(route 1: "listen_port" 0 out of range 1-65535)");
+  EXPECT_EQ(rejection_after([](json& d) { route1(d)["listen_port"] = 65536; }),
+            R"(route 1: "listen_port" 65536 out of range 1-65535)");
+  EXPECT_EQ(rejection_after([](json& d) { route1(d)["listen_port"] = -1; }),
+            R"(route 1: "listen_port" must be a non-negative integer)");
+  EXPECT_EQ(rejection_after([](json& d) { route1(d)["listen_port"] = "10001"; }),
+            R"(route 1: "listen_port" must be a non-negative integer)");
+}
+
+// Two Gateways may route one name to different backends, each on its own address.
+TEST(Snapshot, AHostnameMayAppearOnceUnscopedAndOncePerListenPort) {
+  auto document = valid_document();
+  auto www = document["routes"][0];
+  for (int port : {10001, 10002}) {
+    www["listen_port"] = port;
+    document["routes"].push_back(www);
+  }
+  const Snapshot snapshot = decode(document.dump());
+  ASSERT_EQ(snapshot.routes.size(), 4u);
+  EXPECT_EQ(snapshot.routes[2].hostname, "www.example.com");
+  EXPECT_EQ(snapshot.routes[3].listen_port, 10002);
+}
+
+TEST(Snapshot, RejectsADuplicateHostnameWithinOneListenPort) {
+  EXPECT_EQ(rejection_after([](json& d) {
+              auto www = d["routes"][0];
+              www["listen_port"] = 10001;
+              www["hostname"] = "WWW.example.com.";
+              d["routes"].push_back(www);
+              d["routes"].push_back(www);
+            }),
+            R"(route 3: duplicate hostname "www.example.com" on listen_port 10001)");
+}
+
 }  // namespace
 }  // namespace snigate::snapshot

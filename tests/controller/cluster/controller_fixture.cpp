@@ -63,7 +63,11 @@ std::map<std::string, std::string> ControllerTest::dataplane_routes() const {
     }
     return text;
   };
-  for (const auto& route : document["routes"]) routes[route["hostname"]] = backends(route["backends"]);
+  for (const auto& route : document["routes"]) {
+    std::string name = route["hostname"];
+    if (route.contains("listen_port")) name += "@" + std::to_string(route["listen_port"].get<int>());
+    routes[name] = backends(route["backends"]);
+  }
   if (document.contains("default_backend")) routes["default"] = backends(document["default_backend"]["backends"]);
   return routes;
 }

@@ -38,7 +38,7 @@ class ControllerTest : public LocalClusterTest {
   void delete_after_test(const std::string& kind_and_name) { cluster_scoped_.push_back(kind_and_name); }
 
   // hostname -> "address:port address:port", as the dataplane holds it now ("default" for the
-  // default backend).
+  // default backend; "hostname@port" for a route scoped to a listen_port).
   std::map<std::string, std::string> dataplane_routes() const;
   bool wait_for_routes(const std::map<std::string, std::string>& wanted, std::chrono::milliseconds timeout) const;
 

@@ -267,5 +267,89 @@ TEST_F(GatewayApiStatusTest, CrdsInstalledAfterTheControllerStartedArePickedUp) 
   }, 30s)) << gateway.dump(2);
 }
 
+// --gateway-dataplane-ports: each Gateway gets a Service of its own (server-side applied by the
+// controller with the chart's RBAC for Services in its namespace), its routes scoped to the
+// dataplane port that Service maps, its addresses from that Service; a Gateway beyond the range is
+// NoResources until a port is free again; a Gateway's deletion deletes its Service.
+TEST_F(GatewayApiStatusTest, EachGatewayGetsItsOwnServiceAndAddress) {
+  install_crds();
+  const std::string ns = test_namespace();
+  // What the chart's Role grants the controller in the release's namespace.
+  kubectl("create role gateway-services -n " + ns + " --verb=create,patch,update,delete --resource=services");
+  kubectl("create rolebinding gateway-services -n " + ns + " --role=gateway-services --serviceaccount=" + ns + ":snigate-controller");
+  const int scoped_port = free_loopback_port();
+  dataplane_->restart_with({"--scoped-listen", "127.0.0.1:" + std::to_string(scoped_port)});
+  const std::string range = std::to_string(scoped_port) + "-" + std::to_string(scoped_port);
+  start_gateway_controller({"--gateway-dataplane-ports", range, "--gateway-service-namespace", ns, "--gateway-service-selector",
+                            "app.kubernetes.io/name=snigate-test"});
+  apply_gateway_class();
+  apply_backend(ns);
+  const auto apply_gateway_named = [&](const std::string& name) {
+    apply("apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: " + name + "\n  namespace: " + ns +
+          "\nspec:\n  gatewayClassName: " + ns + "\n  listeners:\n  - {name: tls, port: 443, protocol: TLS, tls: {mode: Passthrough}}\n");
+  };
+  apply_gateway_named("edge");
+  apply("apiVersion: gateway.networking.k8s.io/v1\nkind: TLSRoute\nmetadata:\n  name: app\n  namespace: " + ns +
+        "\nspec:\n  parentRefs: [{name: edge}, {name: late}]\n  hostnames: [app.example.com]\n"
+        "  rules:\n  - backendRefs: [{name: web, port: 443}]");
+
+  const auto our_services = [&] {
+    return json::parse(kubectl("get services -n " + ns + " -l snigate.io/gateway-service=true -o json"), nullptr, false)["items"];
+  };
+  json services;
+  ASSERT_TRUE(eventually([&] { return (services = our_services()).size() == 1; })) << services.dump(2);
+  const std::string service_name = services[0]["metadata"]["name"];
+  EXPECT_EQ(services[0]["metadata"]["annotations"]["snigate.io/gateway"], ns + "/edge");
+  EXPECT_EQ(services[0]["spec"]["type"], "LoadBalancer");
+  EXPECT_EQ(services[0]["spec"]["selector"], json::parse(R"({"app.kubernetes.io/name": "snigate-test"})"));
+  ASSERT_EQ(services[0]["spec"]["ports"].size(), 1u);
+  EXPECT_EQ(services[0]["spec"]["ports"][0]["port"], 443);
+  EXPECT_EQ(services[0]["spec"]["ports"][0]["targetPort"], scoped_port);
+
+  // The route is served on the Gateway's own dataplane port only.
+  const std::string scoped_name = "app.example.com@" + std::to_string(scoped_port);
+  EXPECT_TRUE(wait_for_routes({{scoped_name, "192.0.2.1:8443"}}, 10s));
+
+  // No load-balancer address yet: not Programmed, and no address shown.
+  json gateway;
+  EXPECT_TRUE(eventually([&] {
+    gateway = object("gateway/edge", ns);
+    return condition(at(gateway, "/status/conditions"_json_pointer), "Programmed") == "False/AddressNotAssigned";
+  })) << gateway.dump(2);
+  EXPECT_FALSE(gateway["status"].contains("addresses")) << gateway.dump(2);
+
+  // A load balancer gives the Service an address: the Gateway shows it and is Programmed.
+  kubectl("patch service " + service_name + " -n " + ns + " --subresource=status --type=merge -p " +
+          shell_quote(R"({"status":{"loadBalancer":{"ingress":[{"ip":"192.0.2.50"}]}}})"));
+  EXPECT_TRUE(eventually([&] {
+    gateway = object("gateway/edge", ns);
+    return condition(at(gateway, "/status/conditions"_json_pointer), "Programmed") == "True/Programmed";
+  })) << gateway.dump(2);
+  EXPECT_EQ(at(gateway, "/status/addresses"_json_pointer), json::parse(R"([{"type":"IPAddress","value":"192.0.2.50"}])"));
+
+  // A second Gateway finds the range taken.
+  apply_gateway_named("late");
+  json late;
+  EXPECT_TRUE(eventually([&] {
+    late = object("gateway/late", ns);
+    return condition(at(late, "/status/conditions"_json_pointer), "Programmed") == "False/NoResources";
+  })) << late.dump(2);
+  EXPECT_EQ(our_services().size(), 1u);
+
+  // The first goes: its Service and its routes go, and the port passes to the second, whose
+  // Service is made only once the first's is gone.
+  kubectl("delete gateway edge -n " + ns);
+  EXPECT_TRUE(eventually([&] {
+    services = our_services();
+    return services.size() == 1 && services[0]["metadata"]["annotations"]["snigate.io/gateway"] == ns + "/late";
+  })) << services.dump(2);
+  EXPECT_EQ(services[0]["spec"]["ports"][0]["targetPort"], scoped_port);
+  EXPECT_TRUE(wait_for_routes({{scoped_name, "192.0.2.1:8443"}}, 10s));  // now through Gateway late
+  EXPECT_TRUE(eventually([&] {
+    late = object("gateway/late", ns);
+    return condition(at(late, "/status/conditions"_json_pointer), "Programmed") == "False/AddressNotAssigned";
+  })) << late.dump(2);
+}
+
 }  // namespace
 }  // namespace snigate::test
