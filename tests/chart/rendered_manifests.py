@@ -436,7 +436,12 @@ def check_namespace_scoped(r):
               "referencegrants"} <= in_watched,
              f"Role in {watched} grants the namespaced kinds: {in_watched}")
     r.expect(("", "services") in r.rules("Role", NAMESPACE), "own Service readable for --publish-service")
-    r.expect(r.rules("Role", NAMESPACE)[("", "services")] >= SERVICE_WRITES, "the Gateway Services writable in the release's namespace")
+    r.expect(gateway_dataplane_ports(r) is None, "Gateways share the release's Service: theirs would be away from the pods")
+    own = Rendering(render(None, f"controller.watchNamespace={NAMESPACE}"))
+    check_address_per_gateway(own)
+    r.expect(gateway_dataplane_ports(own) and not own.problems
+             and own.rules("Role", NAMESPACE)[("", "services")] >= SERVICE_WRITES | {"get", "list", "watch"},
+             f"watching the release's own namespace: a Service per Gateway there: {own.problems}")
     r.expect(len(r.all("RoleBinding")) == 2, "a RoleBinding per Role")
 
 

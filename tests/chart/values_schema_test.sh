@@ -61,7 +61,8 @@ for setting in "${rejected[@]}"; do
   echo "ok rejected ${setting}"
 done
 
-accepted=(kind=DaemonSet service.type=NodePort service.nodePort=30080 dataplane.port=9443 controller.watchNamespace=apps
+accepted=(kind=DaemonSet service.type=NodePort service.nodePort=30080 dataplane.port=9443
+  controller.watchNamespace=apps,gatewayAPI.addressPerGateway.enabled=false controller.watchNamespace=snigate-system
   podDisruptionBudget.maxUnavailable=50% global.imageRegistry=registry.example 'global.labels.team=edge'
   'controller.extraArgs={--push-max-delay,50ms}' 'dataplane.extraArgs={--idle-timeout=10m,--max-connections,1000}'
   controller.adminAddress=0.0.0.0 'dataplane.adminAddress=[::]' service.ipFamilyPolicy=RequireDualStack
@@ -86,6 +87,7 @@ refused_by_template=(
   'gatewayAPI.addressPerGateway.dataplanePorts=10458-10443|want FIRST-LAST with 1024 <= FIRST <= LAST <= 65535'
   'gatewayAPI.addressPerGateway.dataplanePorts=65530-70000|want FIRST-LAST with 1024 <= FIRST <= LAST <= 65535'
   'gatewayAPI.addressPerGateway.dataplanePorts=8000-9000|includes dataplane.port 8443'
+  'controller.watchNamespace=apps|the Gateways'"'"' Services must be in the namespace the controller watches'
 )
 for case in "${refused_by_template[@]}"; do
   setting="${case%%|*}" wanted="${case#*|}"

@@ -99,9 +99,17 @@ httpGet:
 {{- end }}
 {{- end -}}
 
-{{/* "true" when each Gateway gets a Service and address of its own (gatewayAPI.addressPerGateway). */}}
+{{/* "true" when each Gateway gets a Service and address of its own (gatewayAPI.addressPerGateway).
+The controller makes those Services where it sees Services (its watched namespace), and a Service
+selects pods of its own namespace only: so only with the pods in the watched namespace. */}}
 {{- define "snigate.addressPerGateway" -}}
-{{- if and .Values.gatewayAPI.enabled .Values.gatewayAPI.addressPerGateway.enabled }}true{{ end -}}
+{{- if and .Values.gatewayAPI.enabled .Values.gatewayAPI.addressPerGateway.enabled }}
+{{- $watch := include "snigate.watchNamespace" . }}
+{{- if and $watch (ne $watch .Release.Namespace) }}
+{{- fail (printf "gatewayAPI.addressPerGateway: the Gateways' Services must be in the namespace the controller watches (controller.watchNamespace %q) and select the pods, which are in %q; install into %q, or set gatewayAPI.addressPerGateway.enabled=false" $watch .Release.Namespace $watch) }}
+{{- end -}}
+true
+{{- end }}
 {{- end -}}
 
 {{/* The dataplane's scoped listen ports, gatewayAPI.addressPerGateway.dataplanePorts (FIRST-LAST),
