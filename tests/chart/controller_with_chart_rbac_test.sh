@@ -33,7 +33,10 @@ defer "rm -rf '${work}'"
 
 defer "'${HELM}' uninstall '${release}' --namespace '${release_namespace}' --ignore-not-found"
 scope=()
-[[ -z "${SNIGATE_CHART_WATCH_NAMESPACE:-}" ]] || scope=(--set "controller.watchNamespace=${apps_namespace}")
+# Scoped to another namespace than the pods', Gateways share the release's Service (the chart
+# refuses a Service per Gateway there).
+[[ -z "${SNIGATE_CHART_WATCH_NAMESPACE:-}" ]] ||
+  scope=(--set "controller.watchNamespace=${apps_namespace},gatewayAPI.addressPerGateway.enabled=false")
 "${HELM}" install "${release}" "${CHART}" --namespace "${release_namespace}" --set "ingressClass.name=${release}" \
   "${scope[@]}" >/dev/null 2>&1
 "${HELM}" get manifest "${release}" --namespace "${release_namespace}" >"${work}/manifest.yaml"

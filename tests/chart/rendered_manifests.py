@@ -194,6 +194,57 @@ def check_every_rendering(r):
     for service in r.all("Service"):
         families = service["spec"].get("ipFamilies", [])
         r.expect(len(families) == len(set(families)), "ipFamilies without repeats")
+    check_address_per_gateway(r)
+
+
+SERVICE_WRITES = {"create", "patch", "update", "delete"}
+
+
+def gateway_dataplane_ports(r):
+    """The scoped listen ports the controller is given (--gateway-dataplane-ports FIRST-LAST), or None."""
+    ports = flag(r.container("controller")["args"], "gateway-dataplane-ports")
+    if ports is None:
+        return None
+    first, last = (int(port) for port in ports.split("-"))
+    return range(first, last + 1)
+
+
+def check_address_per_gateway(r):
+    """With a Service per Gateway, the controller creates them in the release's namespace selecting
+    the pods, may write Services there and nowhere else, and every port of the range is a scoped
+    listener of the dataplane on each of its listen addresses; without, nothing of it."""
+    controller, dataplane = r.container("controller"), r.container("dataplane")
+    ports = gateway_dataplane_ports(r)
+    scoped = flag_values(dataplane["args"], "scoped-listen")
+    cluster_writes = r.rules("ClusterRole").get(("", "services"), set()) & SERVICE_WRITES
+    r.expect(not cluster_writes, f"Services are never written cluster-wide: {cluster_writes}")
+    for role in r.all("Role"):
+        if role["metadata"]["namespace"] != NAMESPACE:
+            writes = r.rules("Role", role["metadata"]["namespace"]).get(("", "services"), set()) & SERVICE_WRITES
+            r.expect(not writes, f"Services written only in the release's namespace: {writes}")
+    release_writes = r.rules("Role", NAMESPACE).get(("", "services"), set()) & SERVICE_WRITES
+    if ports is None:
+        r.expect(not scoped, f"no scoped listeners without Gateway Services: {scoped}")
+        r.expect(not release_writes, f"no Service writes without Gateway Services: {release_writes}")
+        for name in ("gateway-service-namespace", "gateway-service-selector", "gateway-service-type"):
+            r.expect(flag(controller["args"], name) is None, f"--{name} only with --gateway-dataplane-ports")
+        return
+    r.expect(flag(controller["args"], "gateway-service-namespace") == NAMESPACE, "Gateway Services in the release's namespace")
+    selector = dict(pair.split("=", 1) for pair in flag(controller["args"], "gateway-service-selector").split(","))
+    r.expect(selector == r.workload["spec"]["selector"]["matchLabels"], f"Gateway Services select the pods: {selector}")
+    r.expect(flag(controller["args"], "gateway-service-type") in ("LoadBalancer", "NodePort", "ClusterIP"), "--gateway-service-type")
+    reads = r.rules("Role", NAMESPACE).get(("", "services"), set()) | r.rules("ClusterRole").get(("", "services"), set())
+    r.expect(release_writes == SERVICE_WRITES and {"get", "list", "watch"} <= reads,
+             f"the Gateway Services may be read and written in the release's namespace: {release_writes}, {reads}")
+    https_port = next(p for p in dataplane["ports"] if p["name"] == "https")["containerPort"]
+    r.expect(https_port not in ports, "the scoped ports leave the plain listener's port alone")
+    addresses = [a.rsplit(":", 1)[0] for a in flag_values(dataplane["args"], "listen") + flag_values(dataplane["args"], "proxy-protocol-listen")]
+    r.expect(sorted(scoped) == sorted(f"{address}:{port}" for address in addresses for port in ports),
+             f"a scoped listener per port of {ports.start}-{ports.stop - 1} on each listen address: {scoped}")
+    for policy in r.all("NetworkPolicy"):
+        opened = [p for rule in policy["spec"]["ingress"] for p in rule["ports"] if p.get("endPort")]
+        r.expect([(p["port"], p["endPort"]) for p in opened] == [(ports.start, ports.stop - 1)],
+                 f"the NetworkPolicy opens the scoped ports: {opened}")
 
 
 def pre_stop_seconds(dataplane):
@@ -322,7 +373,7 @@ def check_defaults(r):
 def check_gateway_api_defaults(r, controller_args):
     r.expect(flag(controller_args, "gateway-api") is None
              and flag(controller_args, "gateway-controller-name") == "snigate.io/gateway-controller"
-             and flag(controller_args, "gateway-listener-ports") == "443", "Gateway API on, listeners on the Service's port")
+             and flag(controller_args, "gateway-listener-ports") is None, "Gateway API on, listeners on any port")
     r.expect(not r.all("CustomResourceDefinition"), "no Gateway API CRDs by default")
     r.expect(not r.all("GatewayClass"), "no GatewayClass while the cluster does not serve the kind")
     served = Rendering(render(None, api_versions=["gateway.networking.k8s.io/v1/GatewayClass"]))
@@ -339,6 +390,16 @@ def check_gateway_api_defaults(r, controller_args):
              "the CRDs are v1.6.3 and kept on uninstall")
     off = Rendering(render(None, "gatewayAPI.enabled=false"))
     r.expect(flag(off.container("controller")["args"], "gateway-api") == "off", "gatewayAPI.enabled=false: --gateway-api off")
+    r.expect(gateway_dataplane_ports(r) == range(10443, 10459) and flag(controller_args, "gateway-service-type") == "LoadBalancer"
+             and len(flag_values(r.container("dataplane")["args"], "scoped-listen")) == 16,
+             "a LoadBalancer Service per Gateway, 16 scoped listeners from 10443")
+    for settings in (["gatewayAPI.enabled=false"], ["gatewayAPI.addressPerGateway.enabled=false"]):
+        shared = Rendering(render(None, *settings))
+        check_address_per_gateway(shared)
+        r.expect(gateway_dataplane_ports(shared) is None and not shared.problems,
+                 f"{settings[0]}: Gateways share the release's Service: {shared.problems}")
+    shared_args = Rendering(render(None, "gatewayAPI.addressPerGateway.enabled=false")).container("controller")["args"]
+    r.expect(flag(shared_args, "gateway-listener-ports") == "443", "one Service for every Gateway: listeners on its port")
 
 
 def check_daemonset_host_network(r):
@@ -375,6 +436,12 @@ def check_namespace_scoped(r):
               "referencegrants"} <= in_watched,
              f"Role in {watched} grants the namespaced kinds: {in_watched}")
     r.expect(("", "services") in r.rules("Role", NAMESPACE), "own Service readable for --publish-service")
+    r.expect(gateway_dataplane_ports(r) is None, "Gateways share the release's Service: theirs would be away from the pods")
+    own = Rendering(render(None, f"controller.watchNamespace={NAMESPACE}"))
+    check_address_per_gateway(own)
+    r.expect(gateway_dataplane_ports(own) and not own.problems
+             and own.rules("Role", NAMESPACE)[("", "services")] >= SERVICE_WRITES | {"get", "list", "watch"},
+             f"watching the release's own namespace: a Service per Gateway there: {own.problems}")
     r.expect(len(r.all("RoleBinding")) == 2, "a RoleBinding per Role")
 
 
@@ -404,6 +471,11 @@ def check_every_option(r):
     r.expect(flag_values(dataplane["args"], "proxy-protocol-listen") == ["0.0.0.0:8443", "[::]:8443"] and
              not flag_values(dataplane["args"], "listen"), "IPv4 and IPv6 listeners, both behind PROXY protocol")
     r.expect(flag(dataplane["args"], "proxy-protocol-from") == "10.0.0.0/16,fd00:10::/64", "the balancer's addresses")
+    r.expect(flag(controller["args"], "gateway-dataplane-ports") == "20000-20003"
+             and flag(controller["args"], "gateway-service-type") == "NodePort", "Gateway Services' ports and type")
+    r.expect(flag_values(dataplane["args"], "scoped-listen")[:5] == ["0.0.0.0:20000", "0.0.0.0:20001", "0.0.0.0:20002",
+                                                                    "0.0.0.0:20003", "[::]:20000"],
+             "scoped listeners on both addresses, without PROXY protocol")
     r.expect(flag(dataplane["args"], "admin-drain-from") == "10.0.0.0/16,fd00:10::/64", "who may POST /drain")
     r.expect((flag(dataplane["args"], "outlier-failures"), flag(dataplane["args"], "outlier-ejection"),
               flag(dataplane["args"], "outlier-max-ejection")) == ("0", "30s", "600s"), "outlier detection")
@@ -454,7 +526,8 @@ def check_production(r):
     policy = r.one("NetworkPolicy")["spec"]
     r.expect(policy["podSelector"]["matchLabels"] == r.workload["spec"]["selector"]["matchLabels"], "NetworkPolicy selects the pods")
     rules = {tuple(p["port"] for p in rule["ports"]): rule.get("from") for rule in policy["ingress"]}
-    r.expect(set(rules) == {("https",), ("controller-adm", "dataplane-adm")}, f"NetworkPolicy opens the named ports: {set(rules)}")
+    r.expect(set(rules) == {("https", 10443), ("controller-adm", "dataplane-adm")},
+             f"NetworkPolicy opens the named ports and the scoped ones: {set(rules)}")
     r.expect(rules.get(("controller-adm", "dataplane-adm"), [{}])[0].get("namespaceSelector") is not None,
              "admin ports only from the metrics sources")
     monitor = r.one("PodMonitor")

@@ -44,6 +44,10 @@ rejected=(
   gatewayAPI.controllerName=snigate
   gatewayAPI.gatewayClass.name=Not_A_Name
   gatewayAPI.enabled=auto
+  gatewayAPI.addressPerGateway.dataplanePorts=10443
+  gatewayAPI.addressPerGateway.dataplanePorts=443-458
+  gatewayAPI.addressPerGateway.serviceType=External
+  gatewayAPI.addressPerGateway.ports=10443-10458
 )
 for setting in "${rejected[@]}"; do
   if output="$(render snigate snigate-system defaults --set "${setting}" 2>&1)"; then
@@ -57,14 +61,17 @@ for setting in "${rejected[@]}"; do
   echo "ok rejected ${setting}"
 done
 
-accepted=(kind=DaemonSet service.type=NodePort service.nodePort=30080 dataplane.port=9443 controller.watchNamespace=apps
+accepted=(kind=DaemonSet service.type=NodePort service.nodePort=30080 dataplane.port=9443
+  controller.watchNamespace=apps,gatewayAPI.addressPerGateway.enabled=false controller.watchNamespace=snigate-system
   podDisruptionBudget.maxUnavailable=50% global.imageRegistry=registry.example 'global.labels.team=edge'
   'controller.extraArgs={--push-max-delay,50ms}' 'dataplane.extraArgs={--idle-timeout=10m,--max-connections,1000}'
   controller.adminAddress=0.0.0.0 'dataplane.adminAddress=[::]' service.ipFamilyPolicy=RequireDualStack
   gatewayAPI.installCRDs=true gatewayAPI.enabled=false 'gatewayAPI.controllerName=example.com/edge'
   'dataplane.proxyProtocol.enabled=true,dataplane.proxyProtocol.trustedCIDRs={10.0.0.0/16}'
   'grafanaDashboard.enabled=true,grafanaDashboard.labelValue=1'
-  'grafanaDashboard.labelKey=grafana.example.com/dashboard,grafanaDashboard.namespace=monitoring')
+  'grafanaDashboard.labelKey=grafana.example.com/dashboard,grafanaDashboard.namespace=monitoring'
+  'gatewayAPI.addressPerGateway.dataplanePorts=20000-20000,gatewayAPI.addressPerGateway.serviceType=ClusterIP'
+  gatewayAPI.addressPerGateway.enabled=false)
 for setting in "${accepted[@]}"; do
   render snigate snigate-system defaults --set "${setting}" >/dev/null || { echo "FAIL: --set ${setting} was rejected"; exit 1; }
   echo "ok accepted ${setting}"
@@ -77,6 +84,10 @@ refused_by_template=(
   'kind=DaemonSet,podDisruptionBudget.minAvailable=50%|a DaemonSet takes an integer'
   'kind=DaemonSet,autoscaling.enabled=true|autoscaling.enabled needs kind: Deployment'
   'hostNetwork=true,dataplane.hostPort=443|with hostNetwork the node'"'"'s port is dataplane.port'
+  'gatewayAPI.addressPerGateway.dataplanePorts=10458-10443|want FIRST-LAST with 1024 <= FIRST <= LAST <= 65535'
+  'gatewayAPI.addressPerGateway.dataplanePorts=65530-70000|want FIRST-LAST with 1024 <= FIRST <= LAST <= 65535'
+  'gatewayAPI.addressPerGateway.dataplanePorts=8000-9000|includes dataplane.port 8443'
+  'controller.watchNamespace=apps|the Gateways'"'"' Services must be in the namespace the controller watches'
 )
 for case in "${refused_by_template[@]}"; do
   setting="${case%%|*}" wanted="${case#*|}"

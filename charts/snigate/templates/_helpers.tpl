@@ -98,3 +98,42 @@ httpGet:
 {{- end }}
 {{- end }}
 {{- end -}}
+
+{{/* "true" when each Gateway gets a Service and address of its own (gatewayAPI.addressPerGateway).
+The controller makes those Services where it sees Services (its watched namespace), and a Service
+selects pods of its own namespace only: so only with the pods in the watched namespace. */}}
+{{- define "snigate.addressPerGateway" -}}
+{{- if and .Values.gatewayAPI.enabled .Values.gatewayAPI.addressPerGateway.enabled }}
+{{- $watch := include "snigate.watchNamespace" . }}
+{{- if and $watch (ne $watch .Release.Namespace) }}
+{{- fail (printf "gatewayAPI.addressPerGateway: the Gateways' Services must be in the namespace the controller watches (controller.watchNamespace %q) and select the pods, which are in %q; install into %q, or set gatewayAPI.addressPerGateway.enabled=false" $watch .Release.Namespace $watch) }}
+{{- end -}}
+true
+{{- end }}
+{{- end -}}
+
+{{/* The dataplane's scoped listen ports, gatewayAPI.addressPerGateway.dataplanePorts (FIRST-LAST),
+checked, separated by spaces. */}}
+{{- define "snigate.gatewayDataplanePorts" -}}
+{{- $range := .Values.gatewayAPI.addressPerGateway.dataplanePorts -}}
+{{- $bounds := splitList "-" $range -}}
+{{- $first := atoi (first $bounds) -}}
+{{- $last := atoi (last $bounds) -}}
+{{- if or (lt $first 1024) (gt $last 65535) (gt $first $last) -}}
+{{- fail (printf "gatewayAPI.addressPerGateway.dataplanePorts %q: want FIRST-LAST with 1024 <= FIRST <= LAST <= 65535" $range) -}}
+{{- end -}}
+{{- $port := int .Values.dataplane.port -}}
+{{- if and (le $first $port) (le $port $last) -}}
+{{- fail (printf "gatewayAPI.addressPerGateway.dataplanePorts %q includes dataplane.port %d: a scoped listener cannot share the plain listener's port" $range $port) -}}
+{{- end -}}
+{{- join " " (untilStep $first (add1 $last | int) 1) -}}
+{{- end -}}
+
+{{/* The pods' selector labels as KEY=VALUE,KEY=VALUE (--gateway-service-selector). */}}
+{{- define "snigate.selectorFlag" -}}
+{{- $pairs := list -}}
+{{- range $key, $value := include "snigate.selectorLabels" . | fromYaml -}}
+{{- $pairs = append $pairs (printf "%s=%s" $key $value) -}}
+{{- end -}}
+{{- join "," $pairs -}}
+{{- end -}}

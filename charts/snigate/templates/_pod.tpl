@@ -56,8 +56,23 @@ spec:
         {{- if .Values.gatewayAPI.enabled }}
         - --gateway-controller-name
         - {{ .Values.gatewayAPI.controllerName }}
+        {{- if include "snigate.addressPerGateway" . }}
+        # Each Gateway a Service of its own, in this namespace, selecting these pods, its ports
+        # (any listener port) targeting the dataplane's scoped listeners below.
+        {{- $ports := splitList " " (include "snigate.gatewayDataplanePorts" .) }}
+        - --gateway-dataplane-ports
+        - {{ printf "%s-%s" (first $ports) (last $ports) | quote }}
+        - --gateway-service-namespace
+        - {{ .Release.Namespace }}
+        - --gateway-service-selector
+        - {{ include "snigate.selectorFlag" . | quote }}
+        - --gateway-service-type
+        - {{ .Values.gatewayAPI.addressPerGateway.serviceType }}
+        {{- else }}
+        # Every Gateway on the release's Service: its port is the one listeners may use.
         - --gateway-listener-ports
         - {{ .Values.service.port | quote }}
+        {{- end }}
         {{- else }}
         - --gateway-api
         - "off"
@@ -138,6 +153,15 @@ spec:
         {{- range .Values.dataplane.listenAddresses }}
         - {{ ternary "--proxy-protocol-listen" "--listen" ($proxyProtocol.enabled | default false) }}
         - {{ printf "%s:%v" . $.Values.dataplane.port | quote }}
+        {{- end }}
+        {{- if include "snigate.addressPerGateway" . }}
+        {{- $ports := splitList " " (include "snigate.gatewayDataplanePorts" .) }}
+        {{- range $address := .Values.dataplane.listenAddresses }}
+        {{- range $ports }}
+        - --scoped-listen
+        - {{ printf "%s:%s" $address . | quote }}
+        {{- end }}
+        {{- end }}
         {{- end }}
         {{- if $proxyProtocol.enabled }}
         - --proxy-protocol-from

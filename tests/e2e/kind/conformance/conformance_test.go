@@ -5,11 +5,10 @@
 // claim, so the suite skips them by its own feature check; tests of other route kinds are left
 // out here. The report is written in the upstream format (-report-output).
 //
-// TLSRouteHostnameIntersection is skipped: it puts four Gateways on the same port, each with a
-// route the others' must not serve ("*.com" on one, "non.matching.com" refused on another), and
-// expects each Gateway to have an address of its own. snigate serves every Gateway of its class on
-// the one address of its Service, where the hostnames of all of them are one namespace of names
-// (docs/gateway-api-conformance.md).
+// TLSRouteHostnameIntersection puts four Gateways on the same port, each with routes the others'
+// must not serve ("*.com" on one, "non.matching.com" refused on another): it needs each Gateway to
+// have an address of its own, which the chart's gatewayAPI.addressPerGateway gives (a Service per
+// Gateway, made by the controller; the kind suite acts as their load balancer).
 //
 // The base manifests are upstream's without the coredns Deployment: it serves the UDPRoute tests
 // only, and its Corefile needs a plugin (whoami) the kind node's CoreDNS image is built without.
@@ -60,7 +59,6 @@ func TestGatewayAPIConformance(t *testing.T) {
 		t.Fatal("the conformance module has no TLSRoute tests")
 	}
 
-	options.SkipTests = append(options.SkipTests, "TLSRouteHostnameIntersection")
 	options.ManifestFS = append(options.ManifestFS, baseManifestsWithoutUDPBackend(t))
 	options.BaseManifests = ownBaseManifests
 
