@@ -73,15 +73,30 @@ std::optional<std::string_view> string_of(const std::optional<element>& value) {
 }
 
 
-ProxyProtocol read_proxy_protocol(const object& fields, const std::string& where) {
-  const auto found = find(fields, "proxy_protocol");
-  if (!found) return ProxyProtocol::none;
+// A field that names one of `choices`; `absent` when it is not there.
+template <typename Enum>
+Enum read_choice(const object& fields, const char* key, const std::string& where,
+                 std::initializer_list<std::pair<std::string_view, Enum>> choices, Enum absent) {
+  const auto found = find(fields, key);
+  if (!found) return absent;
   if (const auto value = string_of(found)) {
-    if (*value == "none") return ProxyProtocol::none;
-    if (*value == "v1") return ProxyProtocol::v1;
-    if (*value == "v2") return ProxyProtocol::v2;
+    for (const auto& [name, choice] : choices) {
+      if (*value == name) return choice;
+    }
   }
-  reject(where, "\"proxy_protocol\" must be \"none\", \"v1\" or \"v2\"");
+  std::string expected;
+  std::size_t i = 0;
+  for (const auto& choice : choices) {
+    if (i > 0) expected += i + 1 == choices.size() ? " or " : ", ";
+    expected += "\"" + std::string(choice.first) + "\"";
+    ++i;
+  }
+  reject(where, "\"" + std::string(key) + "\" must be " + expected);
+}
+
+ProxyProtocol read_proxy_protocol(const object& fields, const std::string& where) {
+  return read_choice(fields, "proxy_protocol", where,
+                     {{"none", ProxyProtocol::none}, {"v1", ProxyProtocol::v1}, {"v2", ProxyProtocol::v2}}, ProxyProtocol::none);
 }
 
 // A route may have no backends (its Service has none ready): its clients are refused, never sent
@@ -195,17 +210,9 @@ Route read_route(const element& entry, const std::string& where) {
   if (!normalized) reject(where, "hostname \"" + std::string(*name) + "\" is not a valid DNS name");
   Route route;
   route.hostname = *normalized;
-  if (const auto mode = find(fields, "wildcard")) {
-    if (!route.is_wildcard()) reject(where, "\"wildcard\" is only allowed on \"*.\" hostnames");
-    const auto value = string_of(mode);
-    if (value == "single-label") {
-      route.wildcard = Wildcard::single_label;
-    } else if (value == "suffix") {
-      route.wildcard = Wildcard::suffix;
-    } else {
-      reject(where, "\"wildcard\" must be \"single-label\" or \"suffix\"");
-    }
-  }
+  if (find(fields, "wildcard") && !route.is_wildcard()) reject(where, "\"wildcard\" is only allowed on \"*.\" hostnames");
+  route.wildcard = read_choice(fields, "wildcard", where, {{"single-label", Wildcard::single_label}, {"suffix", Wildcard::suffix}},
+                               Wildcard::single_label);
   route.backends = read_backends(fields, where, EmptyBackends::allowed);
   route.proxy_protocol = read_proxy_protocol(fields, where);
   route.allow_source_ranges = read_source_ranges(fields, where);
@@ -218,16 +225,7 @@ Route read_route(const element& entry, const std::string& where) {
     if (find(fields, key)) *field = static_cast<std::uint32_t>(read_unsigned(fields, key, where, 1, kMaxRouteTimeoutMs));
   }
   route.source_connection_rate = read_source_connection_rate(fields, where);
-  if (const auto refusal = find(fields, "refusal")) {
-    const auto value = string_of(refusal);
-    if (value == "alert") {
-      route.refusal = Refusal::alert;
-    } else if (value == "close") {
-      route.refusal = Refusal::close;
-    } else {
-      reject(where, "\"refusal\" must be \"alert\" or \"close\"");
-    }
-  }
+  route.refusal = read_choice(fields, "refusal", where, {{"alert", Refusal::alert}, {"close", Refusal::close}}, Refusal::alert);
   if (find(fields, "refused_weight")) {
     route.refused_weight = static_cast<std::uint32_t>(read_unsigned(fields, "refused_weight", where, 1, kMaxWeight));
   }

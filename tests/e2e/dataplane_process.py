@@ -36,20 +36,10 @@ def route(hostname: str, *ports: int, wildcard: str | None = None, proxy_protoco
              "backends": [{"address": address, "port": port, "weight": 1} for port in ports]}
     if wildcard:
         entry["wildcard"] = wildcard
-    if allow_source_ranges is not None:
-        entry["allow_source_ranges"] = allow_source_ranges
-    if max_connections is not None:
-        entry["max_connections"] = max_connections
-    if idle_timeout_ms is not None:
-        entry["idle_timeout_ms"] = idle_timeout_ms
-    if source_connection_rate is not None:
-        entry["source_connection_rate"] = source_connection_rate
-    if refusal is not None:
-        entry["refusal"] = refusal
-    if refused_weight is not None:
-        entry["refused_weight"] = refused_weight
-    if listen_port is not None:
-        entry["listen_port"] = listen_port
+    optional = {"allow_source_ranges": allow_source_ranges, "max_connections": max_connections,
+                "idle_timeout_ms": idle_timeout_ms, "source_connection_rate": source_connection_rate,
+                "refusal": refusal, "refused_weight": refused_weight, "listen_port": listen_port}
+    entry.update({key: value for key, value in optional.items() if value is not None})
     if alpn_routes:
         entry["alpn_routes"] = [{"protocols": list(protocols), "backends": [{"address": address, "port": port}]}
                                 for protocols, port in alpn_routes.items()]

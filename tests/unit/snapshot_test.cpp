@@ -426,6 +426,9 @@ TEST(Snapshot, RefusalIsReadAndWrittenOnlyWhenClose) {
   route1(document)["refusal"] = "alert";
   EXPECT_EQ(decode(document.dump()).routes[1].refusal, Refusal::alert);
   EXPECT_EQ(rejection_after([](json& d) { route1(d)["refusal"] = "reset"; }), R"(route 1: "refusal" must be "alert" or "close")");
+  EXPECT_EQ(rejection_after([](json& d) { route1(d)["refusal"] = 1; }), R"(route 1: "refusal" must be "alert" or "close")");
+  EXPECT_EQ(rejection_after([](json& d) { route1(d)["proxy_protocol"] = "v3"; }),
+            R"(route 1: "proxy_protocol" must be "none", "v1" or "v2")");
 }
 
 TEST(Snapshot, RefusedWeightIsReadAndWrittenOnlyWhenSet) {
