@@ -73,11 +73,11 @@ std::optional<std::string_view> string_of(const std::optional<element>& value) {
 }
 
 
-// A field that names one of `choices`; `absent` when it is not there.
+// The field `key` (`found`, as find() gave it), which must name one of `choices`; `absent` when
+// it is not there.
 template <typename Enum>
-Enum read_choice(const object& fields, const char* key, const std::string& where,
+Enum read_choice(const std::optional<element>& found, const char* key, const std::string& where,
                  std::initializer_list<std::pair<std::string_view, Enum>> choices, Enum absent) {
-  const auto found = find(fields, key);
   if (!found) return absent;
   if (const auto value = string_of(found)) {
     for (const auto& [name, choice] : choices) {
@@ -95,7 +95,7 @@ Enum read_choice(const object& fields, const char* key, const std::string& where
 }
 
 ProxyProtocol read_proxy_protocol(const object& fields, const std::string& where) {
-  return read_choice(fields, "proxy_protocol", where,
+  return read_choice(find(fields, "proxy_protocol"), "proxy_protocol", where,
                      {{"none", ProxyProtocol::none}, {"v1", ProxyProtocol::v1}, {"v2", ProxyProtocol::v2}}, ProxyProtocol::none);
 }
 
@@ -210,8 +210,9 @@ Route read_route(const element& entry, const std::string& where) {
   if (!normalized) reject(where, "hostname \"" + std::string(*name) + "\" is not a valid DNS name");
   Route route;
   route.hostname = *normalized;
-  if (find(fields, "wildcard") && !route.is_wildcard()) reject(where, "\"wildcard\" is only allowed on \"*.\" hostnames");
-  route.wildcard = read_choice(fields, "wildcard", where, {{"single-label", Wildcard::single_label}, {"suffix", Wildcard::suffix}},
+  const auto wildcard = find(fields, "wildcard");
+  if (wildcard && !route.is_wildcard()) reject(where, "\"wildcard\" is only allowed on \"*.\" hostnames");
+  route.wildcard = read_choice(wildcard, "wildcard", where, {{"single-label", Wildcard::single_label}, {"suffix", Wildcard::suffix}},
                                Wildcard::single_label);
   route.backends = read_backends(fields, where, EmptyBackends::allowed);
   route.proxy_protocol = read_proxy_protocol(fields, where);
@@ -225,7 +226,7 @@ Route read_route(const element& entry, const std::string& where) {
     if (find(fields, key)) *field = static_cast<std::uint32_t>(read_unsigned(fields, key, where, 1, kMaxRouteTimeoutMs));
   }
   route.source_connection_rate = read_source_connection_rate(fields, where);
-  route.refusal = read_choice(fields, "refusal", where, {{"alert", Refusal::alert}, {"close", Refusal::close}}, Refusal::alert);
+  route.refusal = read_choice(find(fields, "refusal"), "refusal", where, {{"alert", Refusal::alert}, {"close", Refusal::close}}, Refusal::alert);
   if (find(fields, "refused_weight")) {
     route.refused_weight = static_cast<std::uint32_t>(read_unsigned(fields, "refused_weight", where, 1, kMaxWeight));
   }
